@@ -1,0 +1,100 @@
+"""Backend and Runnable protocols, capabilities and recording requests."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..ir.errors import IRValidationError, UnsupportedFeature
+
+__all__ = ["Backend", "Capability", "RecordSpec", "Runnable", "UnsupportedFeature"]
+
+
+class Capability(str, enum.Enum):
+    """Features a backend may support; tests skip by capability, never by name."""
+
+    NUMERICS_EXACT = "numerics:exact"
+    NUMERICS_SPINNAKER = "numerics:spinnaker"
+    IF_CURR_EXP = "cell:IF_curr_exp"
+    IF_CURR_DELTA = "cell:IF_curr_delta"
+    SPIKE_SOURCE_ARRAY = "cell:SpikeSourceArray"
+    SPIKE_SOURCE_POISSON = "cell:SpikeSourcePoisson"
+    STDP = "plasticity:STDP"
+    STDP_HETEROGENEOUS_DELAYS = "plasticity:STDP with per-synapse delays"
+    SCHEDULE = "schedule"
+    RECORD_STATE = "record:state"
+    RECORD_WEIGHTS = "record:weights"
+    SPIKE_EXACT = "spike-exact with the reference"
+    GPU = "gpu"
+    HARDWARE = "hardware"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordSpec:
+    """What a run records.
+
+    Parameters
+    ----------
+    spikes : tuple of str or None
+        Populations whose spikes are recorded; ``None`` records every population.
+    state : dict of str to tuple of str
+        State variables to sample per population, e.g. ``{"exc": ("v",)}``; names come from
+        the cell's ``state_variables`` (``v`` in mV, ``isyn_exc``/``isyn_inh`` in nA).
+    state_every : int
+        Sample every this many steps (>= 1).
+    weights : bool
+        Record the weights of plastic projections at the end of every phase.
+    """
+
+    spikes: tuple | None = None
+    state: dict = field(default_factory=dict)
+    state_every: int = 1
+    weights: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.state_every, bool) or not isinstance(self.state_every, int) or self.state_every < 1:
+            raise IRValidationError("RecordSpec", "state_every", self.state_every, "an integer >= 1 (steps)")
+        if self.spikes is not None:
+            if isinstance(self.spikes, str):
+                raise IRValidationError("RecordSpec", "spikes", self.spikes, "None or a tuple of population names")
+            object.__setattr__(self, "spikes", tuple(self.spikes))
+        if not isinstance(self.state, dict):
+            raise IRValidationError("RecordSpec", "state", self.state, "a dict population -> variable names")
+        object.__setattr__(self, "state", {k: tuple((v,) if isinstance(v, str) else v) for k, v in self.state.items()})
+
+    def check_against(self, network: Any) -> None:
+        """Raise if the spec names unknown populations or variables."""
+        names = {p.name: p for p in network.populations}
+        for name in self.spikes or ():
+            if name not in names:
+                raise IRValidationError("RecordSpec", "spikes", name, "population names: " + ", ".join(names))
+        for name, variables in self.state.items():
+            if name not in names:
+                raise IRValidationError("RecordSpec", "state", name, "population names: " + ", ".join(names))
+            allowed = names[name].cell.state_variables
+            for var in variables:
+                if var not in allowed:
+                    raise IRValidationError(
+                        "RecordSpec", f"state[{name!r}]", var,
+                        ", ".join(allowed) if allowed else "nothing (spike sources have no state)",
+                    )
+
+
+class Runnable(Protocol):
+    """A compiled network, ready to run. ``run`` always starts from the initial state."""
+
+    def run(self, duration: float | None = None) -> Any:
+        """Run the schedule (or ``duration`` ms when compiled without one); return a Recording."""
+        ...
+
+
+class Backend(Protocol):
+    """A compiler from the IR to one engine."""
+
+    name: str
+    capabilities: frozenset
+
+    def compile(self, network: Any, schedule: Any = None, **options: Any) -> Runnable:
+        """Compile ``network`` (and ``schedule``) into a :class:`Runnable`."""
+        ...

@@ -1,0 +1,149 @@
+"""Turn connectors into explicit synapse arrays, and delays into whole steps.
+
+This is the one shared, seeded function every backend uses, so all backends build the same
+synapses in the same order.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .connectors import AllToAll, FixedProbability, FromList, OneToOne
+from .errors import IRValidationError
+from .projection import Projection
+
+
+@dataclass(frozen=True)
+class Synapses:
+    """Explicit synapses of one projection.
+
+    Attributes
+    ----------
+    pre, post : ndarray of int64
+        Neuron indices **within the pre and post populations** (views already applied).
+    weight : ndarray of float64
+        Weights (nA; mV for ``IF_curr_delta`` targets), ``>= 0``.
+    delay : ndarray of float64
+        Delays (ms) before rounding to the grid.
+    """
+
+    pre: np.ndarray
+    post: np.ndarray
+    weight: np.ndarray
+    delay: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of synapses."""
+        return int(self.pre.size)
+
+
+def projection_seed(seed: int, name: str) -> np.random.SeedSequence:
+    """Seed sequence for a named object, derived from the compile seed (stable across runs)."""
+    return np.random.SeedSequence([int(seed) & (2**63 - 1), zlib.crc32(name.encode("utf-8"))])
+
+
+def resolve(projection: Projection, seed: int = 0) -> Synapses:
+    """Explicit synapses of ``projection``.
+
+    Parameters
+    ----------
+    projection : Projection
+        The projection.
+    seed : int
+        Compile seed; random connectors without their own seed derive theirs from it and the
+        projection name.
+
+    Returns
+    -------
+    Synapses
+        Ordered by pre position, then post position (``FromList`` keeps its own order).
+    """
+    local_pre, local_post = _positions(projection, seed)
+    pre = projection.pre.indices[local_pre]
+    post = projection.post.indices[local_post]
+    count = pre.size
+    owner = f"Projection {projection.name!r}"
+    connector = projection.connector
+    weight = _per_synapse(owner, "weight", projection.weight, count)
+    delay = _per_synapse(owner, "delay", projection.delay, count)
+    if isinstance(connector, FromList):
+        if connector.weight is not None:
+            weight = connector.weight.astype(np.float64)
+        if connector.delay is not None:
+            delay = connector.delay.astype(np.float64)
+    return Synapses(pre=pre.astype(np.int64), post=post.astype(np.int64), weight=weight, delay=delay)
+
+
+def _per_synapse(owner: str, name: str, value: float | np.ndarray, count: int) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        if value.size != count:
+            raise IRValidationError(owner, name, f"array of length {value.size}", f"a scalar or one value per synapse ({count})")
+        return value.astype(np.float64)
+    return np.full(count, float(value), dtype=np.float64)
+
+
+def _positions(projection: Projection, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    n_pre, n_post = projection.pre.size, projection.post.size
+    connector = projection.connector
+    if isinstance(connector, OneToOne):
+        k = np.arange(n_pre, dtype=np.int64)
+        return k, k
+    if isinstance(connector, FromList):
+        return connector.pre, connector.post
+    if isinstance(connector, AllToAll):
+        mask = np.ones((n_pre, n_post), dtype=bool)
+    elif isinstance(connector, FixedProbability):
+        sequence = (
+            np.random.SeedSequence(connector.seed)
+            if connector.seed is not None
+            else projection_seed(seed, "connector:" + projection.name)
+        )
+        rng = np.random.Generator(np.random.PCG64(sequence))
+        mask = rng.random((n_pre, n_post)) < connector.p
+    else:  # pragma: no cover - the Projection constructor rejects other types
+        raise IRValidationError(f"Projection {projection.name!r}", "connector", connector, "a known connector")
+    if not connector.allow_self_connections:
+        diagonal = np.arange(min(n_pre, n_post))
+        mask[diagonal, diagonal] = False
+    pre, post = np.nonzero(mask)
+    return pre.astype(np.int64), post.astype(np.int64)
+
+
+def delay_steps(delay_ms: np.ndarray, dt: float, *, owner: str = "delays") -> np.ndarray:
+    """Round delays to whole steps: nearest step, halves up, at least one step.
+
+    Warns once (``RuntimeWarning``) with the largest rounding error when a delay is off the grid.
+
+    Parameters
+    ----------
+    delay_ms : ndarray
+        Delays (ms).
+    dt : float
+        Time step (ms).
+    owner : str
+        What the delays belong to, for the messages.
+
+    Returns
+    -------
+    ndarray of int64
+        Delays in steps, each ``>= 1``.
+    """
+    exact = np.asarray(delay_ms, dtype=np.float64) / dt
+    steps = np.floor(exact + 0.5 + 1e-9).astype(np.int64)
+    if steps.size and steps.min() < 1:
+        raise IRValidationError(owner, "delay", float(np.min(delay_ms)), f"delays >= dt = {dt} ms")
+    error = np.abs(steps - exact) * dt
+    if error.size and error.max() > 1e-9 * max(1.0, float(np.max(delay_ms))):
+        worst = int(np.argmax(error))
+        warnings.warn(
+            f"{owner}: delays are not multiples of dt = {dt} ms and were rounded to the nearest "
+            f"step; largest rounding error {error[worst]:.6g} ms (delay {float(np.asarray(delay_ms)[worst]):.6g} ms)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return steps

@@ -1,0 +1,148 @@
+"""Connectors: rules that say which pre neurons connect to which post neurons.
+
+Every backend turns a connector into explicit arrays with the one shared, seeded function
+:func:`spikemem.ir.connectivity.resolve`, so all backends build identical synapses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ._checks import check_range, readonly_float_array, readonly_int_array, strict_keywords
+from .errors import IRValidationError
+
+
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class OneToOne:
+    """Pre neuron ``k`` of the (view of the) pre population to post neuron ``k``; sizes must match."""
+
+    kind = "OneToOne"
+
+
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class AllToAll:
+    """Every pre neuron to every post neuron.
+
+    Parameters
+    ----------
+    allow_self_connections : bool
+        ``False`` drops every pair whose positions in the pre and post selections are equal
+        (``i == j``), **also between two different populations**. This is sPyNNaker's behaviour
+        (standard PyNN ignores the flag between different populations); the choice is explicit
+        here so that every backend builds the same synapses.
+    """
+
+    kind = "AllToAll"
+    allow_self_connections: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.allow_self_connections, (bool, np.bool_)):
+            raise IRValidationError(
+                "AllToAll", "allow_self_connections", self.allow_self_connections, "True or False"
+            )
+
+
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FixedProbability:
+    """Each (pre, post) pair is connected independently with probability ``p``.
+
+    Parameters
+    ----------
+    p : float
+        Connection probability, in [0, 1].
+    allow_self_connections : bool
+        As for :class:`AllToAll`.
+    seed : int or None
+        Seed for this connector; ``None`` derives one from the compile seed and the projection name.
+    """
+
+    kind = "FixedProbability"
+    p: float = 0.1
+    allow_self_connections: bool = True
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.p, bool) or not isinstance(self.p, (int, float, np.integer, np.floating)):
+            raise IRValidationError("FixedProbability", "p", self.p, "a number in [0, 1]")
+        if not np.isfinite(self.p):
+            raise IRValidationError("FixedProbability", "p", self.p, "a number in [0, 1]")
+        check_range("FixedProbability", "p", float(self.p), low=0.0, high=1.0)
+        object.__setattr__(self, "p", float(self.p))
+        if not isinstance(self.allow_self_connections, (bool, np.bool_)):
+            raise IRValidationError(
+                "FixedProbability", "allow_self_connections", self.allow_self_connections,
+                "True or False",
+            )
+        if self.seed is not None and (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, (int, np.integer))
+            or not 0 <= int(self.seed) < 2**63
+        ):
+            raise IRValidationError("FixedProbability", "seed", self.seed, "None or an integer in [0, 2**63)")
+
+
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FromList:
+    """Explicit synapses.
+
+    Parameters
+    ----------
+    pre, post : array of int
+        Positions in the pre and post selections, one entry per synapse.
+    weight : array of float or None
+        Per-synapse weights (nA; mV for ``IF_curr_delta``) overriding the projection's weight.
+    delay : array of float or None
+        Per-synapse delays (ms) overriding the projection's delay.
+    """
+
+    kind = "FromList"
+    pre: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    post: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    weight: np.ndarray | None = None
+    delay: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        pre = readonly_int_array("FromList", "pre", self.pre)
+        post = readonly_int_array("FromList", "post", self.post)
+        if pre.size != post.size:
+            raise IRValidationError("FromList", "post", f"{post.size} entries", f"{pre.size} entries (one per pre)")
+        check_range("FromList", "pre", pre, low=0)
+        check_range("FromList", "post", post, low=0)
+        object.__setattr__(self, "pre", pre)
+        object.__setattr__(self, "post", post)
+        for name in ("weight", "delay"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            array = readonly_float_array("FromList", name, value)
+            if array.size != pre.size:
+                raise IRValidationError("FromList", name, f"{array.size} entries", f"{pre.size} entries (one per synapse)")
+            object.__setattr__(self, name, array)
+
+    @classmethod
+    def from_pairs(cls, pairs: Any) -> "FromList":
+        """Build from an ``(n, 2)``, ``(n, 3)`` or ``(n, 4)`` array of ``(i, j[, w[, d]])`` rows."""
+        array = np.asarray(pairs, dtype=np.float64)
+        if array.ndim != 2 or array.shape[1] not in (2, 3, 4):
+            raise IRValidationError("FromList", "pairs", pairs, "rows of (i, j[, weight[, delay]])")
+        return cls(
+            pre=array[:, 0],
+            post=array[:, 1],
+            weight=array[:, 2] if array.shape[1] > 2 else None,
+            delay=array[:, 3] if array.shape[1] > 3 else None,
+        )
+
+
+CONNECTOR_TYPES: dict[str, type] = {
+    c.kind: c for c in (OneToOne, AllToAll, FixedProbability, FromList)
+}
+"""Every connector type of the IR, by name."""
+
+Connector = OneToOne | AllToAll | FixedProbability | FromList

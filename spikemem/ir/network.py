@@ -1,0 +1,179 @@
+"""The network: populations, projections, the time step and the numerics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._checks import check_choice, check_name, check_range, strict_keywords
+from .connectors import FromList
+from .errors import IRValidationError
+from .population import Population
+from .projection import Projection
+
+NUMERICS = ("exact", "spinnaker")
+"""Numerical schemes every engine must implement exactly.
+
+``exact``: exact integration of the linear ODEs over each step (NEST ``iaf_psc_exp``, Brian2
+``method='exact'``); a spike of weight ``w`` makes the synaptic current jump by ``w``.
+
+``spinnaker``: sPyNNaker's per-step scheme: arriving weight scaled by
+``(tau_syn/dt)(1 - e^(-dt/tau_syn))``, exponential-Euler membrane update with the current held
+over the step, refractory counter ``ceil(tau_refrac/dt)`` steps.
+"""
+
+MIN_DT, MAX_DT = 1e-4, 10.0
+
+
+def check_dt(owner: str, dt: Any) -> float:
+    """A time step in [1e-4, 10] ms."""
+    if isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)) or not np.isfinite(dt):
+        raise IRValidationError(owner, "dt", dt, f"a number of ms in [{MIN_DT}, {MAX_DT}]")
+    check_range(owner, "dt", float(dt), low=MIN_DT, high=MAX_DT)
+    return float(dt)
+
+
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Network:
+    """A complete, backend-free network description.
+
+    Parameters
+    ----------
+    populations : tuple of Population
+        All populations (names distinct).
+    projections : tuple of Projection
+        All projections (names distinct); their pre and post must be populations of this network.
+    dt : float
+        Time step (ms) the network is designed for; a compile call may override it.
+    numerics : {"exact", "spinnaker"}
+        Numerical scheme (see :data:`NUMERICS`); a compile call may override it.
+    name : str
+        Name of the network.
+
+    Equality of two networks is equality of :meth:`content_hash`.
+    """
+
+    populations: tuple = ()
+    projections: tuple = ()
+    dt: float = 0.1
+    numerics: str = "exact"
+    name: str = "network"
+
+    def __post_init__(self) -> None:
+        check_name("Network", self.name)
+        owner = f"Network {self.name!r}"
+        object.__setattr__(self, "dt", check_dt(owner, self.dt))
+        check_choice(owner, "numerics", self.numerics, NUMERICS)
+        pops = tuple(self.populations)
+        projs = tuple(self.projections)
+        if not pops:
+            raise IRValidationError(owner, "populations", pops, "at least one Population")
+        names: set[str] = set()
+        for pop in pops:
+            if not isinstance(pop, Population):
+                raise IRValidationError(owner, "populations", pop, "Population objects")
+            if pop.name in names:
+                raise IRValidationError(owner, "population name", pop.name, "distinct names")
+            names.add(pop.name)
+        proj_names: set[str] = set()
+        for proj in projs:
+            if not isinstance(proj, Projection):
+                raise IRValidationError(owner, "projections", proj, "Projection objects")
+            if proj.name in proj_names:
+                raise IRValidationError(owner, "projection name", proj.name, "distinct names")
+            proj_names.add(proj.name)
+            for side in ("pre", "post"):
+                target = getattr(proj, side).population
+                if not any(target is p for p in pops):
+                    raise IRValidationError(
+                        f"Projection {proj.name!r}", side, target.name, "a population that is part of this network"
+                    )
+        object.__setattr__(self, "populations", pops)
+        object.__setattr__(self, "projections", projs)
+        check_delays(self, self.dt)
+
+    # -- lookup -------------------------------------------------------------------------
+    def population(self, name: str) -> Population:
+        """The population called ``name``."""
+        for pop in self.populations:
+            if pop.name == name:
+                return pop
+        raise IRValidationError(f"Network {self.name!r}", "population", name, ", ".join(p.name for p in self.populations))
+
+    def projection(self, name: str) -> Projection:
+        """The projection called ``name``."""
+        for proj in self.projections:
+            if proj.name == name:
+                return proj
+        raise IRValidationError(f"Network {self.name!r}", "projection", name, ", ".join(p.name for p in self.projections))
+
+    @property
+    def n_neurons(self) -> int:
+        """Total number of neurons, sources included."""
+        return sum(p.size for p in self.populations)
+
+    # -- serialisation (implemented in serialize.py) ---------------------------------------
+    def to_dict(self) -> dict:
+        """Plain-data form (numpy arrays kept as arrays); inverse of :meth:`from_dict`."""
+        from .serialize import network_to_dict
+
+        return network_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Network":
+        """Rebuild a network from :meth:`to_dict` output, validating everything again."""
+        from .serialize import network_from_dict
+
+        return network_from_dict(data)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical content: equal for equal networks, stable across processes."""
+        from .serialize import content_hash
+
+        return content_hash(self.to_dict())
+
+    def save(self, path: Any) -> None:
+        """Write the network to ``path`` (``.json`` + sibling ``.npz`` for arrays), atomically."""
+        from .serialize import save_network
+
+        save_network(self, path)
+
+    @classmethod
+    def load(cls, path: Any) -> "Network":
+        """Read a network written by :meth:`save`."""
+        from .serialize import load_network
+
+        return load_network(path)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Network) and other.content_hash() == self.content_hash()
+
+    def __hash__(self) -> int:
+        return hash(self.content_hash())
+
+
+def all_delays_ms(projection: Projection) -> np.ndarray:
+    """Every delay value (ms) a projection can produce, before rounding."""
+    values = [np.atleast_1d(np.asarray(projection.delay, dtype=np.float64))]
+    if isinstance(projection.connector, FromList) and projection.connector.delay is not None:
+        values = [projection.connector.delay]
+    return np.concatenate(values)
+
+
+def check_delays(network: Network, dt: float) -> None:
+    """Every delay must be at least one step after rounding to the grid.
+
+    Raises
+    ------
+    IRValidationError
+        If a delay is shorter than ``dt`` by more than rounding tolerance.
+    """
+    for proj in network.projections:
+        delays = all_delays_ms(proj)
+        if delays.size and delays.min() < dt * (1 - 1e-9):
+            raise IRValidationError(
+                f"Projection {proj.name!r}", "delay", float(delays.min()), f"delays >= dt = {dt} ms"
+            )

@@ -1,0 +1,105 @@
+"""Projections: synapses from one population (or view) to another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._checks import check_choice, check_name, check_range, scalar_or_array, strict_keywords
+from .cells import is_source
+from .connectors import CONNECTOR_TYPES, FromList, OneToOne
+from .errors import IRValidationError
+from .plasticity import STDP
+from .population import Population, PopulationView
+
+RECEPTORS = ("excitatory", "inhibitory")
+
+
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Projection:
+    """Synapses from ``pre`` to ``post`` made by ``connector``.
+
+    Parameters
+    ----------
+    name : str
+        Unique name within the network.
+    pre, post : Population or PopulationView
+        Source and target neurons; ``post`` must not be a spike source.
+    connector : OneToOne, AllToAll, FixedProbability or FromList
+        Which pairs are connected (positions within the pre and post selections).
+    weight : float or array
+        Synaptic weight, ``>= 0`` (nA; mV for ``IF_curr_delta`` targets). An array gives one
+        value per synapse in the order :func:`spikemem.ir.connectivity.resolve` returns them.
+        The sign comes from ``receptor``.
+    delay : float or array
+        Synaptic delay (ms), ``> 0``; rounded to the time grid at compile time (one rule:
+        nearest step, halves up; at least one step).
+    receptor : {"excitatory", "inhibitory"}
+        Receptor type on the post neuron.
+    plasticity : STDP or None
+        Plasticity rule, or ``None`` for static synapses.
+    """
+
+    name: str
+    pre: Any
+    post: Any
+    connector: Any
+    weight: Any = 0.0
+    delay: Any = 1.0
+    receptor: str = "excitatory"
+    plasticity: Any = None
+
+    def __post_init__(self) -> None:
+        check_name("Projection", self.name)
+        owner = f"Projection {self.name!r}"
+        for side in ("pre", "post"):
+            if not isinstance(getattr(self, side), (Population, PopulationView)):
+                raise IRValidationError(owner, side, getattr(self, side), "a Population or PopulationView")
+        if is_source(self.post.population.cell):
+            raise IRValidationError(owner, "post", self.post.name, "a population of neurons, not a spike source")
+        if type(self.connector).__name__ not in CONNECTOR_TYPES:
+            raise IRValidationError(owner, "connector", self.connector, "one of " + ", ".join(CONNECTOR_TYPES))
+        check_choice(owner, "receptor", self.receptor, RECEPTORS)
+        for name, low_open in (("weight", False), ("delay", True)):
+            value = scalar_or_array(owner, name, getattr(self, name))
+            check_range(owner, name, value, low=0.0, low_open=low_open, high=1e6)
+            object.__setattr__(self, name, value)
+        if self.plasticity is not None and not isinstance(self.plasticity, STDP):
+            raise IRValidationError(owner, "plasticity", self.plasticity, "None or STDP")
+        self._check_connector(owner)
+
+    def _check_connector(self, owner: str) -> None:
+        connector = self.connector
+        if isinstance(connector, OneToOne) and self.pre.size != self.post.size:
+            raise IRValidationError(
+                owner, "connector", "OneToOne",
+                f"equal pre and post sizes (pre {self.pre.size}, post {self.post.size})",
+            )
+        if isinstance(connector, FromList):
+            if connector.pre.size and connector.pre.max() >= self.pre.size:
+                raise IRValidationError(owner, "FromList.pre", int(connector.pre.max()), f"indices in [0, {self.pre.size - 1}]")
+            if connector.post.size and connector.post.max() >= self.post.size:
+                raise IRValidationError(owner, "FromList.post", int(connector.post.max()), f"indices in [0, {self.post.size - 1}]")
+            if connector.weight is not None:
+                check_range(owner, "FromList.weight", connector.weight, low=0.0, high=1e6)
+            if connector.delay is not None:
+                check_range(owner, "FromList.delay", connector.delay, low=0.0, low_open=True, high=1e6)
+        if self.plasticity is not None:
+            bounds = self.plasticity.weight
+            weights = [np.asarray(self.weight)]
+            if isinstance(connector, FromList) and connector.weight is not None:
+                weights.append(connector.weight)
+            for w in weights:
+                if w.size and (w.min() < bounds.w_min or w.max() > bounds.w_max):
+                    raise IRValidationError(
+                        owner, "weight", float(w.min() if w.min() < bounds.w_min else w.max()),
+                        f"initial weights within the STDP bounds [{bounds.w_min}, {bounds.w_max}]",
+                    )
+
+    @property
+    def plastic(self) -> bool:
+        """True when the projection has a plasticity rule."""
+        return self.plasticity is not None

@@ -1,0 +1,277 @@
+"""Plain-data form of networks and schedules, content hashes, and JSON + npz files."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .cells import cell_from_dict, cell_to_dict
+from .connectors import CONNECTOR_TYPES
+from .errors import IRValidationError
+from .plasticity import STDP, Additive, Multiplicative, SpikePair
+from .population import Population, PopulationView
+from .projection import Projection
+from .schedule import Phase, Schedule, Stimulus
+
+FORMAT_VERSION = 1
+
+
+def _side_to_dict(side: Any) -> dict:
+    if isinstance(side, PopulationView):
+        return {"population": side.name, "indices": side.indices}
+    return {"population": side.name}
+
+
+def _object_to_dict(obj: Any) -> dict:
+    data = {"kind": getattr(obj, "kind", type(obj).__name__)}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        data[f.name] = _object_to_dict(value) if dataclasses.is_dataclass(value) else value
+    return data
+
+
+def network_to_dict(network: Any) -> dict:
+    """Plain-data form of a network (arrays stay numpy arrays)."""
+    return {
+        "format": "spikemem.network",
+        "version": FORMAT_VERSION,
+        "name": network.name,
+        "dt": network.dt,
+        "numerics": network.numerics,
+        "populations": [
+            {"name": p.name, "size": p.size, "cell": cell_to_dict(p.cell)} for p in network.populations
+        ],
+        "projections": [
+            {
+                "name": q.name,
+                "pre": _side_to_dict(q.pre),
+                "post": _side_to_dict(q.post),
+                "connector": _object_to_dict(q.connector),
+                "weight": q.weight,
+                "delay": q.delay,
+                "receptor": q.receptor,
+                "plasticity": None if q.plasticity is None else _object_to_dict(q.plasticity),
+            }
+            for q in network.projections
+        ],
+    }
+
+
+def _expect(data: Any, key: str, owner: str) -> Any:
+    if not isinstance(data, dict) or key not in data:
+        raise IRValidationError(owner, key, "missing", f"a {key!r} entry")
+    return data[key]
+
+
+def _side_from_dict(data: dict, pops: dict[str, Population], owner: str) -> Any:
+    name = _expect(data, "population", owner)
+    if name not in pops:
+        raise IRValidationError(owner, "population", name, "a population of the network")
+    pop = pops[name]
+    return pop if data.get("indices") is None else pop[np.asarray(data["indices"], dtype=np.int64)]
+
+
+def _connector_from_dict(data: dict, owner: str) -> Any:
+    kind = _expect(data, "kind", owner)
+    if kind not in CONNECTOR_TYPES:
+        raise IRValidationError(owner, "connector", kind, ", ".join(CONNECTOR_TYPES))
+    return CONNECTOR_TYPES[kind](**{k: v for k, v in data.items() if k != "kind"})
+
+
+def _plasticity_from_dict(data: dict | None, owner: str) -> STDP | None:
+    if data is None:
+        return None
+    if _expect(data, "kind", owner) != "STDP":
+        raise IRValidationError(owner, "plasticity", data.get("kind"), "'STDP'")
+    timing = {k: v for k, v in _expect(data, "timing", owner).items() if k != "kind"}
+    weight_data = _expect(data, "weight", owner)
+    weight_cls = {"Additive": Additive, "Multiplicative": Multiplicative}.get(weight_data.get("kind"))
+    if weight_cls is None:
+        raise IRValidationError(owner, "weight dependence", weight_data.get("kind"), "'Additive' or 'Multiplicative'")
+    rest = {k: v for k, v in data.items() if k not in ("kind", "timing", "weight")}
+    return STDP(
+        timing=SpikePair(**timing),
+        weight=weight_cls(**{k: v for k, v in weight_data.items() if k != "kind"}),
+        **rest,
+    )
+
+
+def network_from_dict(data: dict) -> Any:
+    """Rebuild (and re-validate) a network from :func:`network_to_dict` output."""
+    from .network import Network
+
+    if not isinstance(data, dict) or data.get("format") != "spikemem.network":
+        raise IRValidationError("network file", "format", data.get("format") if isinstance(data, dict) else data, "'spikemem.network'")
+    if data.get("version") != FORMAT_VERSION:
+        raise IRValidationError("network file", "version", data.get("version"), str(FORMAT_VERSION))
+    pops = {}
+    for entry in _expect(data, "populations", "network"):
+        pop = Population(name=entry["name"], size=entry["size"], cell=cell_from_dict(entry["cell"]))
+        pops[pop.name] = pop
+    projections = []
+    for entry in _expect(data, "projections", "network"):
+        owner = f"Projection {entry.get('name')!r}"
+        projections.append(
+            Projection(
+                name=entry["name"],
+                pre=_side_from_dict(entry["pre"], pops, owner),
+                post=_side_from_dict(entry["post"], pops, owner),
+                connector=_connector_from_dict(entry["connector"], owner),
+                weight=entry["weight"],
+                delay=entry["delay"],
+                receptor=entry["receptor"],
+                plasticity=_plasticity_from_dict(entry.get("plasticity"), owner),
+            )
+        )
+    return Network(
+        populations=tuple(pops.values()),
+        projections=tuple(projections),
+        dt=data["dt"],
+        numerics=data["numerics"],
+        name=data["name"],
+    )
+
+
+def schedule_to_dict(schedule: Schedule) -> dict:
+    """Plain-data form of a schedule."""
+    return {
+        "format": "spikemem.schedule",
+        "version": FORMAT_VERSION,
+        "phases": [
+            {
+                "name": p.name,
+                "duration": p.duration,
+                "plastic": None if p.plastic is None else list(p.plastic),
+                "stimuli": [
+                    {"population": s.population, "times": s.times, "ids": s.ids} for s in p.stimuli
+                ],
+            }
+            for p in schedule.phases
+        ],
+    }
+
+
+def schedule_from_dict(data: dict) -> Schedule:
+    """Rebuild a schedule from :func:`schedule_to_dict` output."""
+    if not isinstance(data, dict) or data.get("format") != "spikemem.schedule":
+        raise IRValidationError("schedule", "format", data.get("format") if isinstance(data, dict) else data, "'spikemem.schedule'")
+    phases = []
+    for entry in data["phases"]:
+        phases.append(
+            Phase(
+                name=entry["name"],
+                duration=entry["duration"],
+                plastic=None if entry.get("plastic") is None else tuple(entry["plastic"]),
+                stimuli=tuple(Stimulus(**s) for s in entry.get("stimuli", ())),
+            )
+        )
+    return Schedule(phases=tuple(phases))
+
+
+# -- arrays <-> JSON ------------------------------------------------------------------------
+def _split_arrays(value: Any, arrays: dict[str, np.ndarray], path: str) -> Any:
+    """Replace every numpy array by a reference into ``arrays`` (for JSON + npz)."""
+    if isinstance(value, np.ndarray):
+        arrays[path] = value
+        return {"__array__": path}
+    if isinstance(value, dict):
+        return {k: _split_arrays(v, arrays, f"{path}/{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_split_arrays(v, arrays, f"{path}/{i}") for i, v in enumerate(value)]
+    if isinstance(value, (np.floating, np.integer, np.bool_)):
+        return value.item()
+    return value
+
+
+def _join_arrays(value: Any, arrays: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"__array__"}:
+            return np.asarray(arrays[value["__array__"]])
+        return {k: _join_arrays(v, arrays) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_join_arrays(v, arrays) for v in value]
+    return value
+
+
+def content_hash(data: dict) -> str:
+    """SHA-256 over a canonical encoding of plain data (arrays by dtype, shape and bytes)."""
+    digest = hashlib.sha256()
+
+    def feed(value: Any) -> None:
+        if isinstance(value, np.ndarray):
+            array = np.ascontiguousarray(value)
+            digest.update(f"A{array.dtype.str}{array.shape}".encode())
+            digest.update(array.tobytes())
+        elif isinstance(value, dict):
+            digest.update(b"{")
+            for key in sorted(value):
+                digest.update(json.dumps(key).encode())
+                feed(value[key])
+            digest.update(b"}")
+        elif isinstance(value, (list, tuple)):
+            digest.update(b"[")
+            for item in value:
+                feed(item)
+            digest.update(b"]")
+        elif isinstance(value, float):
+            digest.update(b"f" + float(value).hex().encode())
+        else:
+            digest.update(json.dumps(value.item() if isinstance(value, np.generic) else value).encode())
+
+    feed(data)
+    return digest.hexdigest()
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` via a temporary file and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def dumps_with_arrays(data: dict) -> tuple[bytes, bytes]:
+    """JSON bytes and npz bytes for plain data holding numpy arrays."""
+    arrays: dict[str, np.ndarray] = {}
+    skeleton = _split_arrays(data, arrays, "")
+    buffer = io.BytesIO()
+    np.savez(buffer, **{k: v for k, v in arrays.items()})
+    return json.dumps(skeleton, indent=1, sort_keys=True).encode(), buffer.getvalue()
+
+
+def save_network(network: Any, path: Any) -> None:
+    """Write ``path`` (JSON) and ``path`` with suffix ``.npz`` (arrays), each atomically."""
+    path = Path(path)
+    text, npz = dumps_with_arrays(network_to_dict(network))
+    atomic_write_bytes(path.with_suffix(".npz"), npz)
+    atomic_write_bytes(path, text)
+
+
+def load_network(path: Any) -> Any:
+    """Read a network written by :func:`save_network`."""
+    path = Path(path)
+    skeleton = json.loads(path.read_text())
+    npz_path = path.with_suffix(".npz")
+    if npz_path.exists():
+        with np.load(npz_path, allow_pickle=False) as arrays:
+            data = _join_arrays(skeleton, {k: arrays[k] for k in arrays.files})
+    else:
+        data = _join_arrays(skeleton, {})
+    return network_from_dict(data)
