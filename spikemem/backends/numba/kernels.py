@@ -1,0 +1,170 @@
+"""The compiled inner loop of the reference engine.
+
+One call advances the network by whole steps; Python only runs between chunks. Per step ``t``:
+
+1. **deliver**: the ring-buffer slot of step ``t`` is added to the synaptic currents (scaled by
+   ``scale_e``/``scale_i``) or, for delta cells, to ``V``; the slot is cleared;
+2. **integrate** every non-refractory neuron over the step with its linear propagators
+   (refractory ones count down and keep ``V``); then the currents decay;
+3. **threshold**: ``V >= v_thresh`` spikes at step ``t``, ``V <- v_reset``, counter ``<- nref``;
+   source spikes of step ``t`` are appended;
+4. **plasticity**: arrivals of step ``t`` enter the STDP traces; potentiation for post arrivals,
+   then depression for pre arrivals (clipped per event when asked);
+5. **send**: each spike adds its synapses' current weights to slot ``t + delay``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, inline="always")
+def _trace_at(excl, last, p, n, t, dt, tau, include_now):
+    """Value at step ``t`` of an all-to-all trace (sum of e^(-age/tau) over its events)."""
+    s = last[p, n]
+    if s < 0:
+        return 0.0
+    if s == t:
+        return excl[p, n] + (1.0 if include_now else 0.0)
+    return (excl[p, n] + 1.0) * math.exp(-(t - s) * dt / tau)
+
+
+@njit(cache=True)
+def _register(excl, last, p, ids, count, t, dt, tau):
+    for k in range(count):
+        n = ids[k]
+        excl[p, n] = _trace_at(excl, last, p, n, t, dt, tau, False)
+        last[p, n] = t
+
+
+@njit(cache=True)
+def _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight):
+    pre_ptr, pre_syn, pre_other, post_ptr, post_syn, post_other = plastic_idx
+    x_excl, x_last, y_excl, y_last = traces
+    for p in range(enabled.size):
+        tau_plus, tau_minus, a_plus, a_minus, w_min, w_max = (
+            fparams[p, 0], fparams[p, 1], fparams[p, 2], fparams[p, 3], fparams[p, 4], fparams[p, 5],
+        )
+        multiplicative = iparams[p, 0] == 1
+        clip = iparams[p, 1] == 1
+        a_pre, a_post = iparams[p, 2], iparams[p, 3]
+        incl_pot, incl_dep = iparams[p, 4] == 1, iparams[p, 5] == 1
+        t_pre, t_post = t - a_pre, t - a_post
+        n_pre = hist_n[t_pre % history] if t_pre >= 0 else 0
+        n_post = hist_n[t_post % history] if t_post >= 0 else 0
+        pre_ids = hist_ids[t_pre % history]
+        post_ids = hist_ids[t_post % history]
+        _register(x_excl, x_last, p, pre_ids, n_pre, t, dt, tau_plus)
+        _register(y_excl, y_last, p, post_ids, n_post, t, dt, tau_minus)
+        if enabled[p] == 0:
+            continue
+        for k in range(n_post):  # potentiation: post arrivals pair with earlier pre arrivals
+            j = post_ids[k]
+            for e in range(post_ptr[p, j], post_ptr[p, j + 1]):
+                x = _trace_at(x_excl, x_last, p, post_other[e], t, dt, tau_plus, incl_pot)
+                if x > 0.0:
+                    s = post_syn[e]
+                    w = weight[s]
+                    w += a_plus * x * ((w_max - w) if multiplicative else 1.0)
+                    if clip:
+                        w = min(max(w, w_min), w_max)
+                    weight[s] = w
+        for k in range(n_pre):  # depression: pre arrivals pair with earlier post arrivals
+            i = pre_ids[k]
+            for e in range(pre_ptr[p, i], pre_ptr[p, i + 1]):
+                y = _trace_at(y_excl, y_last, p, pre_other[e], t, dt, tau_minus, incl_dep)
+                if y > 0.0:
+                    s = pre_syn[e]
+                    w = weight[s]
+                    w -= a_minus * y * ((w - w_min) if multiplicative else 1.0)
+                    if clip:
+                        w = min(max(w, w_min), w_max)
+                    weight[s] = w
+
+
+@njit(cache=True)
+def run_steps(
+    t_begin, t_end, dt, neurons, state, synapses, ring, sources, spike_buf, n_spikes,
+    plastic, record,
+):
+    """Advance from step ``t_begin`` to at most ``t_end``; return ``(t_reached, n_spikes, n_samples)``.
+
+    Stops early (at a step boundary) when the spike buffer might overflow, so the caller can
+    grow it and call again.
+    """
+    P22, c0, P21e, P21i, P11e, P11i, scale_e, scale_i, jump, v_thresh, v_reset, nref = neurons
+    v, i_e, i_i, refc = state
+    row_ptr, target, delay, weight = synapses
+    src_ptr, src_ids = sources
+    spk_step, spk_id = spike_buf
+    hist_ids, hist_n, fparams, iparams, enabled, plastic_idx, traces = plastic
+    rec_every, rec_ids, rec_v, rec_ie, rec_ii, n_samples = record
+    n_dyn = v.size
+    n_slots = ring.shape[0]
+    history = hist_n.size
+    has_plastic = enabled.size > 0
+    capacity = spk_step.size
+    n_total = hist_ids.shape[1]
+    spiked = np.empty(n_total, dtype=np.int64)
+    t = t_begin
+    while t < t_end:
+        if n_spikes + n_total > capacity:
+            break
+        slot = t % n_slots
+        ring_slot = ring[slot]
+        # 1-2: deliver and integrate (branch-free over neurons)
+        for j in range(n_dyn):
+            in_e = ring_slot[j]
+            in_i = ring_slot[n_dyn + j]
+            ring_slot[j] = 0.0
+            ring_slot[n_dyn + j] = 0.0
+            ie = i_e[j] + scale_e[j] * in_e
+            ii = i_i[j] + scale_i[j] * in_i
+            vn = v[j] * P22[j] + c0[j] + P21e[j] * ie - P21i[j] * ii + jump[j] * (in_e - in_i)
+            r = refc[j]
+            v[j] = vn if r == 0 else v[j]
+            refc[j] = r - 1 if r > 0 else 0
+            i_e[j] = ie * P11e[j]
+            i_i[j] = ii * P11i[j]
+        # 3: threshold and reset, then source spikes
+        count = 0
+        for j in range(n_dyn):
+            if v[j] >= v_thresh[j]:
+                spiked[count] = j
+                count += 1
+        for k in range(count):
+            j = spiked[k]
+            v[j] = v_reset[j]
+            refc[j] = nref[j]
+        for q in range(src_ptr[t], src_ptr[t + 1]):
+            spiked[count] = src_ids[q]
+            count += 1
+        for k in range(count):
+            spk_step[n_spikes + k] = t
+            spk_id[n_spikes + k] = spiked[k]
+        n_spikes += count
+        # 4: plasticity on this step's arrivals, before the spikes are sent
+        if has_plastic:
+            h = t % history
+            for k in range(count):
+                hist_ids[h, k] = spiked[k]
+            hist_n[h] = count
+            _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight)
+        # 5: send
+        for k in range(count):
+            s = spiked[k]
+            for e in range(row_ptr[s], row_ptr[s + 1]):
+                ring[(t + delay[e]) % n_slots, target[e]] += weight[e]
+        # state sampling (end-of-step values)
+        if rec_ids.size > 0 and t % rec_every == 0:
+            for q in range(rec_ids.size):
+                j = rec_ids[q]
+                rec_v[n_samples, q] = v[j]
+                rec_ie[n_samples, q] = i_e[j]
+                rec_ii[n_samples, q] = i_i[j]
+            n_samples += 1
+        t += 1
+    return t, n_spikes, n_samples

@@ -1,0 +1,185 @@
+"""Run a compiled network phase by phase, chunk by chunk, and assemble the Recording."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ...ir.schedule import Schedule
+from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
+from . import kernels
+from .layout import phase_steps, source_spikes
+
+
+def _state_arrays(layout: Any) -> tuple:
+    neurons = layout.neurons
+    n_dyn = layout.n_dynamic
+    return (neurons.v_init.copy(), np.zeros(n_dyn), np.zeros(n_dyn), np.zeros(n_dyn, dtype=np.int64))
+
+
+def _neuron_tuple(layout: Any) -> tuple:
+    n = layout.neurons
+    return (n.P22, n.c0, n.P21e, n.P21i, n.P11e, n.P11i, n.scale_e, n.scale_i, n.jump, n.v_thresh, n.v_reset, n.nref)
+
+
+def _record_targets(runnable: Any) -> tuple[np.ndarray, list[tuple[str, int, int, tuple[str, ...]]]]:
+    """Global ids to sample and, per population, (name, first column, count, variables)."""
+    layout = runnable.layout
+    ids, spans, column = [], [], 0
+    for name, variables in runnable.record.state.items():
+        if not variables:
+            continue
+        size = layout.sizes[name]
+        ids.append(np.arange(size, dtype=np.int64) + layout.offsets[name])
+        spans.append((name, column, size, tuple(variables)))
+        column += size
+    return (np.concatenate(ids) if ids else np.zeros(0, np.int64)), spans
+
+
+def execute(runnable: Any, schedule: Schedule) -> Recording:
+    """Run ``schedule`` on a :class:`NumbaRunnable` from its initial state."""
+    layout = runnable.layout
+    started = time.perf_counter()
+    src_ptr, src_ids = source_spikes(runnable.network, schedule, layout, runnable.seed)
+    starts = phase_steps(schedule, layout.dt)
+    n_steps = int(starts[-1])
+    n_total = layout.n_total
+    syn = layout.synapses
+    weight = syn.weight.copy()
+    ring = np.zeros((syn.max_delay + 1, 2 * layout.n_dynamic))
+    state = _state_arrays(layout)
+    plastic = layout.plastic
+    n_plastic = len(plastic.names)
+    traces = tuple(
+        arr for _ in range(2) for arr in (np.zeros((max(n_plastic, 1), n_total)), np.full((max(n_plastic, 1), n_total), -1, np.int64))
+    )
+    enabled = np.zeros(n_plastic, dtype=np.int64)
+    hist = (np.zeros((plastic.history, n_total), dtype=np.int64), np.zeros(plastic.history, dtype=np.int64))
+    plastic_idx = (plastic.pre_ptr, plastic.pre_syn, plastic.pre_other, plastic.post_ptr, plastic.post_syn, plastic.post_other)
+    rec_ids, spans = _record_targets(runnable)
+    every = runnable.record.state_every
+    n_samples_total = (n_steps + every - 1) // every if rec_ids.size else 0
+    rec_buffers = [np.zeros((n_samples_total, rec_ids.size)) for _ in range(3)]
+    capacity = max(4 * n_total, 1 << 16)
+    spk_step = np.zeros(capacity, dtype=np.int64)
+    spk_id = np.zeros(capacity, dtype=np.int64)
+    n_spikes = n_samples = 0
+    setup_s = time.perf_counter() - started
+
+    def call(t0: int, t1: int) -> tuple[int, int, int]:
+        return kernels.run_steps(
+            t0, t1, layout.dt, _neuron_tuple(layout), state, (syn.row_ptr, syn.target, syn.delay, weight),
+            ring, (src_ptr, src_ids), (spk_step, spk_id), n_spikes,
+            (hist[0], hist[1], plastic.fparams, plastic.iparams, enabled, plastic_idx, traces),
+            (every, rec_ids, rec_buffers[0], rec_buffers[1], rec_buffers[2], n_samples),
+        )
+
+    jit_started = time.perf_counter()
+    call(0, 0)  # compiles (or loads from the cache) without advancing
+    jit_s = time.perf_counter() - jit_started
+
+    weights: dict[str, dict[str, np.ndarray]] = {}
+    phases: list[PhaseInfo] = []
+    loop_started = time.perf_counter()
+    bar = tqdm(
+        total=n_steps, unit="step", delay=0.0 if runnable.progress else 2.0, disable=runnable.progress is False,
+        desc=f"numba {runnable.network.name}", leave=False,
+    )
+    try:
+        for index, phase in enumerate(schedule.phases):
+            begin, end = int(starts[index]), int(starts[index + 1])
+            _set_enabled(enabled, plastic.names, phase.plastic)
+            t = begin
+            while t < end:
+                stop = min(end, t + kernels_chunk())
+                reached, n_spikes, n_samples = call(t, stop)
+                if reached < stop:  # spike buffer nearly full: grow and continue
+                    spk_step, spk_id = _grow(spk_step), _grow(spk_id)
+                bar.update(reached - t)
+                t = reached
+            _end_of_phase(runnable.network, layout, weight)
+            phases.append(PhaseInfo(name=phase.name, start_step=begin, stop_step=end))
+            if runnable.record.weights and n_plastic:
+                weights[phase.name] = {
+                    name: weight[syn.projection_slots[name]].copy() for name in plastic.names
+                }
+    finally:
+        bar.close()
+    loop_s = time.perf_counter() - loop_started
+    return _assemble(
+        runnable, schedule, spk_step[:n_spikes], spk_id[:n_spikes], rec_ids, spans, rec_buffers, n_samples,
+        weights, phases, {"build_s": runnable.build_s, "setup_s": setup_s, "jit_s": jit_s, "loop_s": loop_s},
+    )
+
+
+def kernels_chunk() -> int:
+    """Steps per kernel call (see :data:`spikemem.backends.numba.engine.CHUNK_STEPS`)."""
+    from .engine import CHUNK_STEPS
+
+    return CHUNK_STEPS
+
+
+def _grow(array: np.ndarray) -> np.ndarray:
+    bigger = np.zeros(array.size * 2, dtype=array.dtype)
+    bigger[: array.size] = array
+    return bigger
+
+
+def _set_enabled(enabled: np.ndarray, names: list[str], plastic: tuple | None) -> None:
+    for k, name in enumerate(names):
+        enabled[k] = 1 if plastic is None or name in plastic else 0
+
+
+def _end_of_phase(network: Any, layout: Any, weight: np.ndarray) -> None:
+    """Projections with ``clipping="end_of_phase"`` are clipped to their bounds now."""
+    for proj in network.projections:
+        if proj.plastic and proj.plasticity.clipping == "end_of_phase":
+            slots = layout.synapses.projection_slots[proj.name]
+            bounds = proj.plasticity.weight
+            weight[slots] = np.clip(weight[slots], bounds.w_min, bounds.w_max)
+
+
+def _assemble(
+    runnable: Any, schedule: Schedule, steps: np.ndarray, gids: np.ndarray, rec_ids: np.ndarray, spans: list,
+    rec_buffers: list, n_samples: int, weights: dict, phases: list, timings: dict,
+) -> Recording:
+    from .engine import versions
+
+    layout = runnable.layout
+    wanted = runnable.record.spikes
+    spikes = {}
+    for name, size in layout.sizes.items():
+        if wanted is not None and name not in wanted:
+            continue
+        offset = layout.offsets[name]
+        mask = (gids >= offset) & (gids < offset + size)
+        local_steps, local_ids = steps[mask], gids[mask] - offset
+        order = np.lexsort((local_ids, local_steps))
+        spikes[name] = SpikeTrains(steps=local_steps[order], ids=local_ids[order], dt=layout.dt)
+    every = runnable.record.state_every
+    sample_steps = np.arange(n_samples, dtype=np.int64) * every
+    names = ("v", "isyn_exc", "isyn_inh")
+    state = {}
+    for name, column, count, variables in spans:
+        values = {
+            var: rec_buffers[names.index(var)][:n_samples, column : column + count].copy() for var in variables
+        }
+        state[name] = StateTrace(steps=sample_steps, ids=np.arange(count, dtype=np.int64), values=values, dt=layout.dt)
+    meta = {
+        "backend": "numba",
+        "versions": versions(),
+        "dt": layout.dt,
+        "seed": runnable.seed,
+        "numerics": layout.numerics,
+        "ir_hash": runnable.network.content_hash(),
+        "network": runnable.network.name,
+        "duration_ms": float(phases[-1].stop_step * layout.dt) if phases else 0.0,
+        "timings": timings,
+    }
+    return Recording(
+        dt=layout.dt, populations=dict(layout.sizes), spikes=spikes, state=state, weights=weights,
+        phases=phases, meta=meta,
+    )
