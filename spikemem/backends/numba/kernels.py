@@ -86,8 +86,47 @@ def _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled
 
 
 @njit(cache=True)
+def _integrate_general(a, b, neurons, v, i_e, i_i, refc, ring_slot, n_dyn):
+    """Deliver and integrate neurons ``a..b-1`` with per-neuron constants."""
+    P22, c0, P21e, P21i, P11e, P11i, scale_e, scale_i, jump = neurons[:9]
+    for j in range(a, b):
+        in_e = ring_slot[j]
+        in_i = ring_slot[n_dyn + j]
+        ring_slot[j] = 0.0
+        ring_slot[n_dyn + j] = 0.0
+        ie = i_e[j] + scale_e[j] * in_e
+        ii = i_i[j] + scale_i[j] * in_i
+        vn = v[j] * P22[j] + c0[j] + P21e[j] * ie - P21i[j] * ii + jump[j] * (in_e - in_i)
+        r = refc[j]
+        v[j] = vn if r == 0 else v[j]
+        refc[j] = r - 1 if r > 0 else 0
+        i_e[j] = ie * P11e[j]
+        i_i[j] = ii * P11i[j]
+
+
+@njit(cache=True)
+def _integrate_uniform(a, b, k, v, i_e, i_i, refc, ring_slot, n_dyn):
+    """As :func:`_integrate_general` for neurons sharing one set of constants ``k``."""
+    P22, c0, P21e, P21i, P11e, P11i = k[0], k[1], k[2], k[3], k[4], k[5]
+    scale_e, scale_i, jump = k[6], k[7], k[8]
+    for j in range(a, b):
+        in_e = ring_slot[j]
+        in_i = ring_slot[n_dyn + j]
+        ring_slot[j] = 0.0
+        ring_slot[n_dyn + j] = 0.0
+        ie = i_e[j] + scale_e * in_e
+        ii = i_i[j] + scale_i * in_i
+        vn = v[j] * P22 + c0 + P21e * ie - P21i * ii + jump * (in_e - in_i)
+        r = refc[j]
+        v[j] = vn if r == 0 else v[j]
+        refc[j] = r - 1 if r > 0 else 0
+        i_e[j] = ie * P11e
+        i_i[j] = ii * P11i
+
+
+@njit(cache=True)
 def run_steps(
-    t_begin, t_end, dt, neurons, state, synapses, ring, sources, spike_buf, n_spikes,
+    t_begin, t_end, dt, neurons, segmentation, state, synapses, ring, sources, spike_buf, n_spikes,
     plastic, record,
 ):
     """Advance from step ``t_begin`` to at most ``t_end``; return ``(t_reached, n_spikes, n_samples)``.
@@ -95,7 +134,8 @@ def run_steps(
     Stops early (at a step boundary) when the spike buffer might overflow, so the caller can
     grow it and call again.
     """
-    P22, c0, P21e, P21i, P11e, P11i, scale_e, scale_i, jump, v_thresh, v_reset, nref = neurons
+    v_thresh, v_reset, nref = neurons[9], neurons[10], neurons[11]
+    segments, seg_params = segmentation
     v, i_e, i_i, refc = state
     row_ptr, target, delay, weight = synapses
     src_ptr, src_ids = sources
@@ -115,20 +155,13 @@ def run_steps(
             break
         slot = t % n_slots
         ring_slot = ring[slot]
-        # 1-2: deliver and integrate (branch-free over neurons)
-        for j in range(n_dyn):
-            in_e = ring_slot[j]
-            in_i = ring_slot[n_dyn + j]
-            ring_slot[j] = 0.0
-            ring_slot[n_dyn + j] = 0.0
-            ie = i_e[j] + scale_e[j] * in_e
-            ii = i_i[j] + scale_i[j] * in_i
-            vn = v[j] * P22[j] + c0[j] + P21e[j] * ie - P21i[j] * ii + jump[j] * (in_e - in_i)
-            r = refc[j]
-            v[j] = vn if r == 0 else v[j]
-            refc[j] = r - 1 if r > 0 else 0
-            i_e[j] = ie * P11e[j]
-            i_i[j] = ii * P11i[j]
+        # 1-2: deliver and integrate, segment by segment (uniform populations use scalars)
+        for g in range(segments.shape[0]):
+            a, b = segments[g, 0], segments[g, 1]
+            if segments[g, 2] == 1:
+                _integrate_uniform(a, b, seg_params[g], v, i_e, i_i, refc, ring_slot, n_dyn)
+            else:
+                _integrate_general(a, b, neurons, v, i_e, i_i, refc, ring_slot, n_dyn)
         # 3: threshold and reset, then source spikes
         count = 0
         for j in range(n_dyn):

@@ -40,6 +40,25 @@ class NeuronTable:
     v_reset: np.ndarray
     nref: np.ndarray
     v_init: np.ndarray
+    segments: np.ndarray | None = None  # (n_seg, 3): first, stop, uniform flag
+    seg_params: np.ndarray | None = None  # (n_seg, 9): the constants of a uniform segment
+
+
+LINEAR_CONSTANTS = ("P22", "c0", "P21e", "P21i", "P11e", "P11i", "scale_e", "scale_i", "jump")
+
+
+def segment_table(table: NeuronTable, sizes: list[int]) -> None:
+    """Mark each population whose constants are all equal as a uniform segment (fast path)."""
+    rows, params, start = [], [], 0
+    for size in sizes:
+        stop = start + size
+        columns = [getattr(table, name)[start:stop] for name in LINEAR_CONSTANTS]
+        uniform = all(np.all(c == c[0]) for c in columns)
+        rows.append((start, stop, int(uniform)))
+        params.append([c[0] for c in columns])
+        start = stop
+    table.segments = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    table.seg_params = np.array(params, dtype=np.float64).reshape(-1, len(LINEAR_CONSTANTS))
 
 
 @dataclass
@@ -121,7 +140,9 @@ def lif_propagators(
 
 
 def _neuron_table(network: Network, dynamic: list, dt: float, numerics: str) -> NeuronTable:
-    columns: dict[str, list[np.ndarray]] = {k: [] for k in NeuronTable.__dataclass_fields__}
+    columns: dict[str, list[np.ndarray]] = {
+        k: [] for k in NeuronTable.__dataclass_fields__ if k not in ("segments", "seg_params")
+    }
     for pop in dynamic:
         cell, n = pop.cell, pop.size
         p = {name: _per_neuron(getattr(cell, name), n) for name in cell.parameter_names()}
@@ -157,7 +178,9 @@ def _neuron_table(network: Network, dynamic: list, dt: float, numerics: str) -> 
         for k, v in columns.items()
     }
     merged["nref"] = merged["nref"].astype(np.int64)
-    return NeuronTable(**{k: np.ascontiguousarray(v) for k, v in merged.items()})
+    table = NeuronTable(**{k: np.ascontiguousarray(v) for k, v in merged.items()})
+    segment_table(table, [p.size for p in dynamic])
+    return table
 
 
 def _synapse_table(network: Network, offsets: dict[str, int], n_dynamic: int, n_total: int, dt: float, seed: int):

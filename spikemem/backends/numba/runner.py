@@ -71,7 +71,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
 
     def call(t0: int, t1: int) -> tuple[int, int, int]:
         return kernels.run_steps(
-            t0, t1, layout.dt, _neuron_tuple(layout), state, (syn.row_ptr, syn.target, syn.delay, weight),
+            t0, t1, layout.dt, _neuron_tuple(layout), (layout.neurons.segments, layout.neurons.seg_params), state, (syn.row_ptr, syn.target, syn.delay, weight),
             ring, (src_ptr, src_ids), (spk_step, spk_id), n_spikes,
             (hist[0], hist[1], plastic.fparams, plastic.iparams, enabled, plastic_idx, traces),
             (every, rec_ids, rec_buffers[0], rec_buffers[1], rec_buffers[2], n_samples),
