@@ -1,0 +1,625 @@
+"""What a run gives back: spikes, sampled state and weight snapshots, with run metadata.
+
+Every array is stored read-only. Times are kept as integer time-step indices (``steps``); the
+step length ``dt`` (ms) turns them into times. Neuron indices (``ids``) count from 0 within their
+population.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..ir._checks import check_name
+from ..ir.errors import IRValidationError
+
+__all__ = ["STATE_UNITS", "PhaseInfo", "Recording", "SpikeTrains", "StateTrace"]
+
+STATE_UNITS = {"v": "mV", "isyn_exc": "nA", "isyn_inh": "nA"}
+"""Units of the state variables the cells define (other names are stored without a unit)."""
+
+_RESERVED_STATE_NAMES = ("steps", "ids")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_dt(owner: str, dt: Any) -> float:
+    if isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)):
+        raise IRValidationError(owner, "dt", dt, "a finite number > 0 (ms)")
+    value = float(dt)
+    if not math.isfinite(value) or value <= 0:
+        raise IRValidationError(owner, "dt", dt, "a finite number > 0 (ms)")
+    return value
+
+
+def _frozen_int(owner: str, name: str, value: Any, ndim: int = 1) -> np.ndarray:
+    """A read-only int64 array; floats must be whole numbers; negative values are rejected.
+
+    An input that already is a read-only int64 array is kept as is; anything else is copied, so
+    the caller's array is never frozen or aliased.
+    """
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError):
+        raise IRValidationError(owner, name, value, f"a {ndim}-D array of integers") from None
+    if raw.ndim != ndim:
+        raise IRValidationError(owner, name, f"array of shape {raw.shape}", f"a {ndim}-D array of integers")
+    if raw.size and not np.issubdtype(raw.dtype, np.integer):
+        if not np.issubdtype(raw.dtype, np.floating) or not np.all(np.isfinite(raw)):
+            raise IRValidationError(owner, name, f"array of dtype {raw.dtype}", "integers")
+        if not np.all(raw == np.round(raw)):
+            raise IRValidationError(owner, name, "non-integral values", "whole numbers only")
+    if raw.dtype != np.int64 or raw.flags.writeable:
+        raw = np.array(raw, dtype=np.int64)
+    if raw.size and raw.min() < 0:
+        raise IRValidationError(owner, name, int(raw.min()), "values >= 0")
+    raw.setflags(write=False)
+    return raw
+
+
+def _frozen_float(owner: str, name: str, value: Any, ndim: int) -> np.ndarray:
+    """A read-only float64 array of ``ndim`` dimensions (NaN allowed; copied unless already frozen)."""
+    try:
+        raw = np.asarray(value)
+        if raw.dtype != np.float64 or raw.flags.writeable:
+            raw = np.array(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise IRValidationError(owner, name, value, f"a {ndim}-D array of numbers") from None
+    if raw.ndim != ndim:
+        raise IRValidationError(owner, name, f"array of shape {raw.shape}", f"a {ndim}-D array of numbers")
+    raw.setflags(write=False)
+    return raw
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _canonical_meta(meta: Any) -> str:
+    if meta is None:
+        return "{}"
+    if not isinstance(meta, Mapping):
+        raise IRValidationError("Recording", "meta", meta, "a dict of JSON-serialisable values")
+    try:
+        return json.dumps(dict(meta), default=_json_default)
+    except (TypeError, ValueError) as exc:
+        raise IRValidationError("Recording", "meta", meta, f"JSON-serialisable values ({exc})") from None
+
+
+def _arrays_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    if a.dtype.kind == "f":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.array_equal(a, b))
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, eq=False)
+class SpikeTrains:
+    """The spikes of one population, as parallel arrays.
+
+    Parameters
+    ----------
+    steps : array of int
+        Time-step index of each spike (spike time = ``steps * dt`` ms).
+    ids : array of int
+        Neuron index within the population of each spike.
+    dt : float
+        Step length (ms), > 0.
+
+    The spikes are kept sorted by step, then by id (they are sorted on construction if they are
+    not already), so equal spike sets always give equal arrays.
+    """
+
+    steps: np.ndarray
+    ids: np.ndarray
+    dt: float
+
+    def __post_init__(self) -> None:
+        owner = "SpikeTrains"
+        steps = _frozen_int(owner, "steps", self.steps)
+        ids = _frozen_int(owner, "ids", self.ids)
+        if steps.size != ids.size:
+            raise IRValidationError(owner, "ids", f"{ids.size} ids", f"{steps.size} (one per spike step)")
+        if not _is_sorted(steps, ids):
+            order = np.lexsort((ids, steps))
+            steps, ids = steps[order], ids[order]
+            steps.setflags(write=False)
+            ids.setflags(write=False)
+        object.__setattr__(self, "steps", steps)
+        object.__setattr__(self, "ids", ids)
+        object.__setattr__(self, "dt", _check_dt(owner, self.dt))
+
+    @classmethod
+    def empty(cls, dt: float) -> SpikeTrains:
+        """No spikes, with step length ``dt`` (ms)."""
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), dt)
+
+    @property
+    def times_ms(self) -> np.ndarray:
+        """Spike times (ms), ``steps * dt`` as float64."""
+        return self.steps.astype(np.float64) * self.dt
+
+    def __len__(self) -> int:
+        return int(self.steps.size)
+
+    def between(self, start_step: int, stop_step: int) -> SpikeTrains:
+        """The spikes with ``start_step <= step < stop_step`` (steps stay absolute)."""
+        lo, hi = np.searchsorted(self.steps, [start_step, stop_step], side="left")
+        return SpikeTrains(self.steps[lo:hi], self.ids[lo:hi], self.dt)
+
+    def counts(self, size: int) -> np.ndarray:
+        """Number of spikes of each neuron ``0 .. size-1`` (int64 array of length ``size``)."""
+        return np.bincount(self.ids, minlength=size).astype(np.int64)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SpikeTrains):
+            return NotImplemented
+        return (
+            self.dt == other.dt
+            and _arrays_equal(self.steps, other.steps)
+            and _arrays_equal(self.ids, other.ids)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SpikeTrains({len(self)} spikes, dt={self.dt} ms)"
+
+
+def _is_sorted(steps: np.ndarray, ids: np.ndarray) -> bool:
+    if steps.size < 2:
+        return True
+    dstep = np.diff(steps)
+    if np.any(dstep < 0):
+        return False
+    same = dstep == 0
+    return not np.any(np.diff(ids)[same] < 0)
+
+
+@dataclass(frozen=True, eq=False)
+class StateTrace:
+    """Sampled state variables of some neurons of one population.
+
+    Parameters
+    ----------
+    steps : array of int, shape (n_samples,)
+        Time-step index of each sample (sample time = ``steps * dt`` ms), strictly increasing.
+    ids : array of int, shape (n_ids,)
+        Neuron indices within the population, one per column.
+    values : dict of str to array, each of shape (n_samples, n_ids)
+        Variable name to samples: ``v`` (mV), ``isyn_exc`` and ``isyn_inh`` (nA).
+    dt : float
+        Step length (ms), > 0.
+    """
+
+    steps: np.ndarray
+    ids: np.ndarray
+    values: dict
+    dt: float
+
+    def __post_init__(self) -> None:
+        owner = "StateTrace"
+        steps = _frozen_int(owner, "steps", self.steps)
+        ids = _frozen_int(owner, "ids", self.ids)
+        if steps.size > 1 and np.any(np.diff(steps) <= 0):
+            raise IRValidationError(owner, "steps", "unordered steps", "strictly increasing step indices")
+        if not isinstance(self.values, Mapping):
+            raise IRValidationError(owner, "values", self.values, "a dict variable name -> 2-D array")
+        values: dict[str, np.ndarray] = {}
+        for name, array in self.values.items():
+            check_name(owner, name)
+            if name in _RESERVED_STATE_NAMES:
+                raise IRValidationError(owner, "values", name, "variable names other than 'steps' and 'ids'")
+            frozen = _frozen_float(owner, f"values[{name!r}]", array, ndim=2)
+            if frozen.shape != (steps.size, ids.size):
+                raise IRValidationError(
+                    owner,
+                    f"values[{name!r}]",
+                    f"array of shape {frozen.shape}",
+                    f"shape (n_samples, n_ids) = {(steps.size, ids.size)}",
+                )
+            values[name] = frozen
+        object.__setattr__(self, "steps", steps)
+        object.__setattr__(self, "ids", ids)
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "dt", _check_dt(owner, self.dt))
+
+    @property
+    def times_ms(self) -> np.ndarray:
+        """Sample times (ms), ``steps * dt`` as float64."""
+        return self.steps.astype(np.float64) * self.dt
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Names of the recorded variables."""
+        return tuple(self.values)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StateTrace):
+            return NotImplemented
+        return (
+            self.dt == other.dt
+            and _arrays_equal(self.steps, other.steps)
+            and _arrays_equal(self.ids, other.ids)
+            and self.values.keys() == other.values.keys()
+            and all(_arrays_equal(v, other.values[k]) for k, v in self.values.items())
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"StateTrace({', '.join(self.values) or 'no variables'}; {self.steps.size} samples "
+            f"x {self.ids.size} neurons, dt={self.dt} ms)"
+        )
+
+
+@dataclass(frozen=True)
+class PhaseInfo:
+    """Where one phase of the schedule lies in the run.
+
+    Parameters
+    ----------
+    name : str
+        Phase name.
+    start_step, stop_step : int
+        The phase covers steps ``start_step <= step < stop_step``.
+    """
+
+    name: str
+    start_step: int
+    stop_step: int
+
+    def __post_init__(self) -> None:
+        check_name("PhaseInfo", self.name)
+        for field_name in ("start_step", "stop_step"):
+            value = getattr(self, field_name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise IRValidationError(f"PhaseInfo {self.name!r}", field_name, value, "an integer >= 0")
+            object.__setattr__(self, field_name, int(value))
+        if self.stop_step < self.start_step:
+            raise IRValidationError(
+                f"PhaseInfo {self.name!r}",
+                "stop_step",
+                self.stop_step,
+                f"an integer >= start_step={self.start_step}",
+            )
+
+    @property
+    def n_steps(self) -> int:
+        """Length of the phase in steps."""
+        return self.stop_step - self.start_step
+
+
+# --------------------------------------------------------------------------- recording
+
+
+class Recording:
+    """The result of one run.
+
+    Parameters
+    ----------
+    dt : float
+        Step length (ms), > 0.
+    populations : dict of str to int
+        Every population of the network, name -> size (number of neurons).
+    spikes : dict of str to SpikeTrains
+        Spikes of the recorded populations; populations that were not recorded are absent
+        (a recorded population without spikes has an empty :class:`SpikeTrains`).
+    state : dict of str to StateTrace, optional
+        Sampled state variables per population.
+    weights : dict of str to dict of str to array, optional
+        Weight snapshots: phase name -> projection name -> weights (float64, synapse order;
+        nA for current-based synapses).
+    phases : list of PhaseInfo, optional
+        The phases of the schedule, in order.
+    meta : dict, optional
+        JSON-serialisable run metadata (backend, versions, dt, seed, numerics, ir_hash, timings,
+        optionally ``duration_ms``). Numpy scalars and arrays are converted to Python values.
+
+    All arrays are stored read-only; the properties return read-only views of the mappings.
+    """
+
+    def __init__(
+        self,
+        *,
+        dt: float,
+        populations: dict[str, int],
+        spikes: dict[str, SpikeTrains],
+        state: dict[str, StateTrace] | None = None,
+        weights: dict[str, dict[str, np.ndarray]] | None = None,
+        phases: list[PhaseInfo] | None = None,
+        meta: dict | None = None,
+    ) -> None:
+        self._dt = _check_dt("Recording", dt)
+        self._populations = _check_populations(populations)
+        self._spikes = _check_spikes(spikes, self._populations, self._dt)
+        self._state = _check_state(state, self._populations, self._dt)
+        self._weights = _check_weights(weights)
+        self._phases = _check_phases(phases)
+        self._meta_json = _canonical_meta(meta)
+
+    # ------------------------------------------------------------------ fields
+
+    @property
+    def dt(self) -> float:
+        """Step length (ms)."""
+        return self._dt
+
+    @property
+    def populations(self) -> Mapping[str, int]:
+        """Every population of the network, name -> size."""
+        return types.MappingProxyType(self._populations)
+
+    @property
+    def spikes(self) -> Mapping[str, SpikeTrains]:
+        """Spikes of each recorded population."""
+        return types.MappingProxyType(self._spikes)
+
+    @property
+    def state(self) -> Mapping[str, StateTrace]:
+        """Sampled state of each population with a state recording."""
+        return types.MappingProxyType(self._state)
+
+    @property
+    def weights(self) -> Mapping[str, Mapping[str, np.ndarray]]:
+        """Weight snapshots, phase name -> projection name -> read-only float64 array."""
+        return types.MappingProxyType({k: types.MappingProxyType(v) for k, v in self._weights.items()})
+
+    @property
+    def phases(self) -> tuple[PhaseInfo, ...]:
+        """The phases of the run, in order."""
+        return self._phases
+
+    @property
+    def meta(self) -> dict:
+        """Run metadata (a fresh copy on each access)."""
+        return json.loads(self._meta_json)
+
+    @property
+    def duration_ms(self) -> float | None:
+        """Simulated time (ms): the last phase's ``stop_step * dt``, else ``meta['duration_ms']``."""
+        if self._phases:
+            return max(p.stop_step for p in self._phases) * self._dt
+        value = self.meta.get("duration_ms")
+        return None if value is None else float(value)
+
+    def phase(self, name: str) -> PhaseInfo:
+        """The phase called ``name``."""
+        for info in self._phases:
+            if info.name == name:
+                return info
+        raise KeyError(f"no phase {name!r}; phases: {', '.join(p.name for p in self._phases) or 'none'}")
+
+    # ------------------------------------------------------------------ statistics
+
+    def _trains(self, population: str) -> SpikeTrains:
+        if population not in self._populations:
+            raise KeyError(f"unknown population {population!r}; populations: {', '.join(self._populations)}")
+        if population not in self._spikes:
+            recorded = ", ".join(self._spikes) or "none"
+            raise KeyError(f"spikes of population {population!r} were not recorded; recorded: {recorded}")
+        return self._spikes[population]
+
+    def spike_count(self, population: str | None = None) -> int:
+        """Number of spikes of ``population``, or of every recorded population when ``None``."""
+        if population is None:
+            return sum(len(t) for t in self._spikes.values())
+        return len(self._trains(population))
+
+    def mean_rate(self, population: str, phase: str | None = None) -> float:
+        """Mean firing rate (Hz) of ``population``: spikes / size / duration.
+
+        The duration is the whole run (:attr:`duration_ms`), or one phase when ``phase`` is given.
+        """
+        trains = self._trains(population)
+        if phase is not None:
+            info = self.phase(phase)
+            count, duration = len(trains.between(info.start_step, info.stop_step)), info.n_steps * self._dt
+        else:
+            count, duration = len(trains), self.duration_ms
+            if duration is None:
+                raise ValueError(
+                    "the run duration is unknown: the recording has no phases and no meta['duration_ms']"
+                )
+        if duration <= 0:
+            raise ValueError(f"cannot compute a rate over a duration of {duration} ms")
+        return count / self._populations[population] / (duration / 1000.0)
+
+    def spike_hash(self) -> str:
+        """SHA-256 (hex) of every recorded population's spikes; equal spikes give equal hashes.
+
+        Populations are taken in sorted name order; each contributes its name, its spike count
+        and its ``steps`` and ``ids`` as little-endian int64 bytes. ``dt`` is not included.
+        """
+        digest = hashlib.sha256()
+        for name in sorted(self._spikes):
+            trains = self._spikes[name]
+            digest.update(name.encode("utf-8") + b"\0")
+            digest.update(np.int64(len(trains)).astype("<i8").tobytes())
+            digest.update(trains.steps.astype("<i8", copy=False).tobytes())
+            digest.update(trains.ids.astype("<i8", copy=False).tobytes())
+        return digest.hexdigest()
+
+    # ------------------------------------------------------------------ I/O and views
+
+    def save(self, path: Any, *, compression: str | None = None) -> None:
+        """Write the recording to an HDF5 file, atomically (see :func:`spikemem.results.hdf5.save`)."""
+        from .hdf5 import save
+
+        save(self, path, compression=compression)
+
+    @classmethod
+    def load(cls, path: Any) -> Recording:
+        """Read a recording written by :meth:`save`."""
+        from .hdf5 import load
+
+        return load(path)
+
+    def to_neo(self) -> Any:
+        """The recording as a ``neo.Block`` (needs ``pip install spikemem[neo]``)."""
+        from .neo_bridge import to_neo
+
+        return to_neo(self)
+
+    def plot_raster(self, populations: Any = None, ax: Any = None, mark_phases: bool = True) -> Any:
+        """Raster plot of the recorded spikes; returns the matplotlib Figure."""
+        from .plotting import plot_raster
+
+        return plot_raster(self, populations=populations, ax=ax, mark_phases=mark_phases)
+
+    def plot_state(self, population: str, variable: str, ax: Any = None) -> Any:
+        """Plot one sampled state variable of ``population``; returns the matplotlib Figure."""
+        from .plotting import plot_state
+
+        return plot_state(self, population, variable, ax=ax)
+
+    # ------------------------------------------------------------------ dunder
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Recording):
+            return NotImplemented
+        return (
+            self._dt == other._dt
+            and self._populations == other._populations
+            and self._spikes == other._spikes
+            and self._state == other._state
+            and self._phases == other._phases
+            and self.meta == other.meta
+            and self._weights.keys() == other._weights.keys()
+            and all(
+                v.keys() == other._weights[k].keys()
+                and all(_arrays_equal(w, other._weights[k][p]) for p, w in v.items())
+                for k, v in self._weights.items()
+            )
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        meta = self.meta
+        duration = self.duration_ms
+        parts = [
+            f"backend={meta['backend']!r}" if "backend" in meta else None,
+            f"dt={self._dt} ms",
+            f"duration={duration:g} ms" if duration is not None else None,
+            f"{len(self._populations)} populations",
+            f"{self.spike_count()} spikes in {len(self._spikes)} recorded",
+            f"state: {', '.join(self._state)}" if self._state else None,
+            f"{len(self._phases)} phases" if self._phases else None,
+            f"weights: {len(self._weights)} snapshots" if self._weights else None,
+        ]
+        return "Recording(" + ", ".join(p for p in parts if p) + ")"
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_populations(populations: Any) -> dict[str, int]:
+    if not isinstance(populations, Mapping):
+        raise IRValidationError("Recording", "populations", populations, "a dict name -> size")
+    checked: dict[str, int] = {}
+    for name, size in populations.items():
+        check_name("Recording", name)
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+            raise IRValidationError("Recording", f"populations[{name!r}]", size, "an integer >= 1 (neurons)")
+        checked[name] = int(size)
+    return checked
+
+
+def _check_member(kind: str, name: Any, populations: dict[str, int]) -> None:
+    if name not in populations:
+        raise IRValidationError(
+            "Recording", kind, name, "population names: " + (", ".join(populations) or "none")
+        )
+
+
+def _check_ids(kind: str, name: str, ids: np.ndarray, size: int) -> None:
+    if ids.size and ids.max() >= size:
+        raise IRValidationError(
+            "Recording", f"{kind}[{name!r}].ids", int(ids.max()), f"neuron indices < {size}"
+        )
+
+
+def _check_same_dt(kind: str, name: str, dt: float, expected: float) -> None:
+    if dt != expected:
+        raise IRValidationError("Recording", f"{kind}[{name!r}].dt", dt, f"the recording's dt={expected} ms")
+
+
+def _check_spikes(spikes: Any, populations: dict[str, int], dt: float) -> dict[str, SpikeTrains]:
+    if not isinstance(spikes, Mapping):
+        raise IRValidationError("Recording", "spikes", spikes, "a dict population name -> SpikeTrains")
+    for name, trains in spikes.items():
+        _check_member("spikes", name, populations)
+        if not isinstance(trains, SpikeTrains):
+            raise IRValidationError("Recording", f"spikes[{name!r}]", trains, "a SpikeTrains")
+        _check_same_dt("spikes", name, trains.dt, dt)
+        _check_ids("spikes", name, trains.ids, populations[name])
+    return dict(spikes)
+
+
+def _check_state(state: Any, populations: dict[str, int], dt: float) -> dict[str, StateTrace]:
+    if state is None:
+        return {}
+    if not isinstance(state, Mapping):
+        raise IRValidationError("Recording", "state", state, "a dict population name -> StateTrace")
+    for name, trace in state.items():
+        _check_member("state", name, populations)
+        if not isinstance(trace, StateTrace):
+            raise IRValidationError("Recording", f"state[{name!r}]", trace, "a StateTrace")
+        _check_same_dt("state", name, trace.dt, dt)
+        _check_ids("state", name, trace.ids, populations[name])
+    return dict(state)
+
+
+def _check_weights(weights: Any) -> dict[str, dict[str, np.ndarray]]:
+    if weights is None:
+        return {}
+    if not isinstance(weights, Mapping):
+        raise IRValidationError("Recording", "weights", weights, "a dict phase -> projection -> array")
+    checked: dict[str, dict[str, np.ndarray]] = {}
+    for phase, projections in weights.items():
+        check_name("Recording weights", phase)
+        if not isinstance(projections, Mapping):
+            raise IRValidationError(
+                "Recording", f"weights[{phase!r}]", projections, "a dict projection -> array"
+            )
+        checked[phase] = {}
+        for projection, array in projections.items():
+            check_name("Recording weights", projection)
+            checked[phase][projection] = _frozen_float(
+                "Recording", f"weights[{phase!r}][{projection!r}]", array, 1
+            )
+    return checked
+
+
+def _check_phases(phases: Any) -> tuple[PhaseInfo, ...]:
+    if phases is None:
+        return ()
+    if isinstance(phases, (str, Mapping)):
+        raise IRValidationError("Recording", "phases", phases, "a list of PhaseInfo")
+    checked = tuple(phases)
+    seen: set[str] = set()
+    for info in checked:
+        if not isinstance(info, PhaseInfo):
+            raise IRValidationError("Recording", "phases", info, "PhaseInfo objects")
+        if info.name in seen:
+            raise IRValidationError("Recording", "phases", info.name, "unique phase names")
+        seen.add(info.name)
+    return checked
