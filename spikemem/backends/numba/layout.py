@@ -186,16 +186,31 @@ def _neuron_table(network: Network, dynamic: list, dt: float, numerics: str) -> 
 def _synapse_table(network: Network, offsets: dict[str, int], n_dynamic: int, n_total: int, dt: float, seed: int):
     pre_all, tgt_all, dly_all, w_all, owner_all = [], [], [], [], []
     resolved = {}
+    worst = (0.0, "", 0.0)  # largest rounding error (ms), projection, delay
     for index, proj in enumerate(network.projections):
         syn = resolve(proj, seed)
         resolved[proj.name] = syn
-        steps = delay_steps(syn.delay, dt, owner=f"Projection {proj.name!r}") if syn.size else np.zeros(0, np.int64)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            steps = delay_steps(syn.delay, dt, owner=f"Projection {proj.name!r}") if syn.size else np.zeros(0, np.int64)
+        if syn.size:
+            error = np.abs(steps * dt - syn.delay)
+            k = int(np.argmax(error))
+            if error[k] > worst[0]:
+                worst = (float(error[k]), proj.name, float(syn.delay[k]))
         receptor = 0 if proj.receptor == "excitatory" else 1
         pre_all.append(syn.pre + offsets[proj.pre.name])
         tgt_all.append(receptor * n_dynamic + syn.post + offsets[proj.post.name])
         dly_all.append(steps)
         w_all.append(syn.weight)
         owner_all.append(np.full(syn.size, index, dtype=np.int64))
+    if worst[0] > 1e-9 * max(1.0, worst[2]):
+        warnings.warn(
+            f"delays that are not multiples of dt = {dt} ms were rounded to the nearest step (halves up); "
+            f"largest rounding error {worst[0]:.6g} ms (projection {worst[1]!r}, delay {worst[2]:.6g} ms)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
     cat = lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)  # noqa: E731
     pre, target, delay = cat(pre_all, np.int64), cat(tgt_all, np.int64), cat(dly_all, np.int64)
     weight, owner = cat(w_all, np.float64), cat(owner_all, np.int64)

@@ -174,3 +174,27 @@ def test_inhibitory_receptor_lowers_v():
     v = rec.state["n"].values["v"][:, 0]
     assert v.min() < V_REST - 0.1
     assert np.all(v <= V_REST)
+
+
+def test_off_grid_delays_round_half_up_with_one_warning():
+    dt = 0.1
+    src = ir.Population(name="src", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
+    cell = ir.IF_curr_delta(cm=CM, tau_m=TAU_M, v_rest=V_REST, v_thresh=0.0, v_reset=-70.0)
+    posts = [ir.Population(name=f"n{k}", size=1, cell=cell) for k in range(3)]
+    delays = (0.25, 0.33, 0.149)  # -> 3 steps (half up), 3 steps, 1 step
+    net = ir.Network(
+        populations=(src, *posts),
+        projections=tuple(
+            ir.Projection(name=f"p{k}", pre=src, post=post, connector=ir.OneToOne(), weight=1.0, delay=d)
+            for k, (post, d) in enumerate(zip(posts, delays))
+        ),
+        dt=dt,
+    )
+    with pytest.warns(RuntimeWarning) as caught:
+        runnable = spikemem.compile(net, record=RecordSpec(state={p.name: ("v",) for p in posts}))
+    messages = [str(w.message) for w in caught if "rounded" in str(w.message)]
+    assert len(messages) == 1
+    assert "0.05 ms" in messages[0] and "p0" in messages[0]  # |0.3 - 0.25| is the largest error
+    rec = runnable.run(duration=1.0)
+    first_change = [int(np.flatnonzero(rec.state[p.name].values["v"][:, 0] != V_REST)[0]) for p in posts]
+    assert first_change == [3, 3, 1]
