@@ -48,7 +48,7 @@ def available_backends() -> dict[str, Any]:
     for name in sorted(_registry()):
         try:
             result[name] = get_backend(name)
-        except ImportError as error:
+        except Exception as error:  # noqa: BLE001 - a broken plug-in must not hide the others
             result[name] = error
     return result
 

@@ -122,7 +122,7 @@ def _signal(neo: Any, pq: Any, trace: Any, variable: str, values: np.ndarray, dt
         return neo.AnalogSignal(
             data,
             units=units,
-            t_start=float(steps[0]) * dt * pq.ms,
+            t_start=float(trace.times_ms[0]) * pq.ms,
             sampling_period=period * pq.ms,
             name=variable,
         )

@@ -242,8 +242,9 @@ class StateTrace:
 
     @property
     def times_ms(self) -> np.ndarray:
-        """Sample times (ms), ``steps * dt`` as float64."""
-        return self.steps.astype(np.float64) * self.dt
+        """Sample times (ms): a sample taken at step ``k`` is the state at the end of that step,
+        i.e. at ``(k + 1)·dt`` (the time a Brian2 StateMonitor would report for it)."""
+        return (self.steps.astype(np.float64) + 1.0) * self.dt
 
     @property
     def variables(self) -> tuple[str, ...]:

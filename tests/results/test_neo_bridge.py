@@ -46,7 +46,7 @@ def test_block_layout(recording):
     assert v.shape == (30, 3)
     assert v.units == pq.mV and signals["isyn_exc"].units == pq.nA
     assert float(v.sampling_period.rescale("ms")) == pytest.approx(10.0)
-    assert float(v.t_start.rescale("ms")) == 0.0
+    assert float(v.t_start.rescale("ms")) == pytest.approx(0.1)  # first sample: end of step 0
     np.testing.assert_array_equal(v.magnitude, recording.state["exc"].values["v"])
     assert v.array_annotations["channel_index"].tolist() == [0, 7, 39]
     assert v.annotations["source_population"] == "exc"
@@ -69,6 +69,6 @@ def test_irregular_samples_and_unknown_duration():
     segment = block.segments[0]
     (signal,) = segment.irregularlysampledsignals
     assert isinstance(signal, neo.IrregularlySampledSignal)
-    np.testing.assert_allclose(signal.times.rescale("ms").magnitude, [0.0, 0.5, 2.5])
+    np.testing.assert_allclose(signal.times.rescale("ms").magnitude, [0.5, 1.0, 3.0])  # end of each sampled step
     # without phases or meta['duration_ms'], t_stop is one step after the last event
     assert float(segment.spiketrains[0].t_stop.rescale("ms")) == pytest.approx(4.5)

@@ -83,7 +83,7 @@ def test_state_trace_checks_shapes_and_names():
         StateTrace([3, 1], [0], {"v": np.zeros((2, 1))}, DT)
     trace = StateTrace([0, 10], [4], {"v": [[-65.0], [-64.0]]}, DT)
     assert trace.values["v"].dtype == np.float64 and not trace.values["v"].flags.writeable
-    np.testing.assert_allclose(trace.times_ms, [0.0, 1.0])
+    np.testing.assert_allclose(trace.times_ms, [0.1, 1.1])  # a sample is the state at the end of its step
 
 
 def test_phase_info_validates():

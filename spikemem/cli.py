@@ -1,0 +1,129 @@
+"""The ``spikemem`` command line.
+
+::
+
+    spikemem --version
+    spikemem backends                         # registered backends and their capabilities
+    spikemem run CONFIG.toml --out DIR        # compile, run, write DIR/recording.h5 + raster.png
+
+Errors in the configuration or an unavailable backend end with a one-line message and exit
+status 1 (usage errors: 2).
+"""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+import spikemem
+from spikemem.backends import available_backends
+from spikemem.config import load_config
+from spikemem.ir import IRValidationError, UnsupportedFeature
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(spikemem.__version__, prog_name="spikemem")
+def main() -> None:
+    """spikemem: spiking memory models behind one network description, compiled to many engines."""
+
+
+@main.command()
+def backends() -> None:
+    """List the registered backends, whether they import here, and what they support."""
+    try:
+        table = available_backends()
+    except Exception as error:  # only ImportError is expected; anything else is a broken backend
+        raise click.ClickException(f"could not list the backends: {error!r}") from error
+    for name, backend in table.items():
+        if isinstance(backend, Exception):
+            click.echo(f"{name:<12} unavailable  {backend}")
+            continue
+        click.echo(f"{name:<12} available")
+        capabilities = (
+            ", ".join(sorted(getattr(c, "value", str(c)) for c in backend.capabilities)) or "none declared"
+        )
+        indent = " " * 13
+        click.echo(textwrap.fill(capabilities, width=100, initial_indent=indent, subsequent_indent=indent))
+
+
+@main.command()
+@click.argument("config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--backend", "-b", help="Backend name (default: [run] backend, else numba).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for recording.h5 and raster.png.",
+)
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Compile seed (default: [run] seed).")
+@click.option(
+    "--duration",
+    type=click.FloatRange(0, 1e9, min_open=True),
+    help="Simulated time in ms (default: [run] duration; not with [[phase]] tables).",
+)
+def run(config: Path, backend: str | None, out: Path, seed: int | None, duration: float | None) -> None:
+    """Compile and run the network described in CONFIG (a TOML file; see docs/config.md)."""
+    try:
+        settings = load_config(config)
+    except IRValidationError as error:
+        raise click.ClickException(str(error)) from error
+    if duration is not None and settings.schedule is not None:
+        raise click.UsageError(f"{config} has [[phase]] tables; their durations fix the run length")
+    backend = backend or settings.backend
+    seed = settings.seed if seed is None else seed
+    duration = settings.duration if duration is None else duration
+    started = time.perf_counter()
+    try:
+        runnable = spikemem.compile(
+            settings.network, settings.schedule, backend=backend, seed=seed, record=settings.record
+        )
+        recording = runnable.run() if settings.schedule is not None else runnable.run(duration)
+    except (IRValidationError, UnsupportedFeature) as error:
+        raise click.ClickException(str(error)) from error
+    except ImportError as error:
+        raise click.ClickException(f"backend {backend!r} is not available here: {error}") from error
+    wall = time.perf_counter() - started
+    _summary(f"{settings.network.name!r} on {backend}, seed {seed}", duration, recording, wall)
+    try:
+        _write(recording, out)
+    except OSError as error:
+        raise click.ClickException(f"could not write the results to {out}: {error}") from error
+
+
+def _write(recording: Any, out: Path) -> None:
+    """Write ``out/recording.h5`` and ``out/raster.png`` (drawn off-screen)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    recording.save(out / "recording.h5")
+    figure = recording.plot_raster()
+    try:
+        figure.savefig(out / "raster.png", dpi=120)
+    finally:
+        plt.close(figure)
+    click.echo(f"wrote {out / 'recording.h5'} and {out / 'raster.png'}")
+
+
+def _summary(title: str, duration: float, recording: Any, wall: float) -> None:
+    """Print spikes and mean rate per recorded population, and the wall times."""
+    click.echo(f"network {title}, {duration:g} ms simulated")
+    click.echo(f"  {'population':<20}{'size':>8}{'spikes':>10}{'rate (Hz)':>12}")
+    for name in recording.spikes:
+        size, count = recording.populations[name], recording.spike_count(name)
+        click.echo(f"  {name:<20}{size:>8}{count:>10}{count / size / (duration / 1000.0):>12.2f}")
+    timings = recording.meta.get("timings", {})
+    parts = [f"{key.removesuffix('_s')} {value:.3g} s" for key, value in timings.items()]
+    click.echo(f"  wall: {wall:.3g} s in all" + (f" ({', '.join(parts)})" if parts else ""))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,174 @@
+"""Tests for the ``spikemem`` command line (click's CliRunner, in process)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+from click.testing import CliRunner
+
+import spikemem
+from spikemem.backends.base import Capability
+from spikemem.cli import main
+from spikemem.results import Recording
+
+matplotlib.use("Agg")
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+FF = str(EXAMPLES / "feedforward.toml")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"spikemem, version {spikemem.__version__}"
+
+
+def test_help_lists_commands(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "run" in result.output and "backends" in result.output
+
+
+def test_backends_lists_numba_with_capabilities(runner):
+    result = runner.invoke(main, ["backends"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.split()[:2] == ["numba", "available"] for line in lines)
+    for capability in spikemem.get_backend("numba").capabilities:
+        assert capability.value in " ".join(result.output.split())
+    assert Capability.SCHEDULE.value in result.output
+
+
+def test_backends_shows_why_one_does_not_import(runner, monkeypatch):
+    import spikemem.cli as cli
+
+    monkeypatch.setattr(
+        cli,
+        "available_backends",
+        lambda: {"numba": spikemem.get_backend("numba"), "brian2": ImportError("No module named 'brian2'")},
+    )
+    result = runner.invoke(main, ["backends"])
+    assert result.exit_code == 0
+    assert "brian2       unavailable  No module named 'brian2'" in result.output
+
+
+def test_run_feedforward_writes_h5_and_png(runner, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["run", FF, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "raster.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    recording = Recording.load(out / "recording.h5")
+    assert recording.meta["backend"] == "numba" and recording.meta["seed"] == 1
+    assert recording.duration_ms == pytest.approx(1000.0)
+    assert set(recording.spikes) == {"stim", "exc", "inh"}
+    assert "v" in recording.state["exc"].variables
+    for name in ("stim", "exc", "inh"):
+        count = recording.spike_count(name)
+        assert count > 0
+        assert f"{name:<20}{recording.populations[name]:>8}{count:>10}" in result.output
+    assert "wrote" in result.output and "recording.h5" in result.output
+
+
+def test_run_options_override_the_file(runner, tmp_path):
+    result = runner.invoke(main, ["run", FF, "-o", str(tmp_path), "--seed", "5", "--duration", "50"])
+    assert result.exit_code == 0, result.output
+    recording = Recording.load(tmp_path / "recording.h5")
+    assert recording.meta["seed"] == 5 and recording.duration_ms == pytest.approx(50.0)
+    assert "seed 5, 50 ms simulated" in result.output
+
+
+def test_run_is_deterministic(runner, tmp_path):
+    hashes = []
+    for name in ("a", "b"):
+        result = runner.invoke(main, ["run", FF, "-o", str(tmp_path / name), "--duration", "200"])
+        assert result.exit_code == 0, result.output
+        hashes.append(Recording.load(tmp_path / name / "recording.h5").spike_hash())
+    assert hashes[0] == hashes[1]
+
+
+def test_run_schedule_recalls_the_stored_pattern(runner, tmp_path):
+    result = runner.invoke(main, ["run", str(EXAMPLES / "store_recall.toml"), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    recording = Recording.load(tmp_path / "recording.h5")
+    assert [p.name for p in recording.phases] == ["store", "recall"]
+    recall = recording.phase("recall")
+    recalled = set(recording.spikes["mem"].between(recall.start_step, recall.stop_step).ids.tolist())
+    assert recalled == set(range(10))  # cue 0-4, completed 5-9, nothing else
+    store, after = recording.weights["store"]["mem_mem"], recording.weights["recall"]["mem_mem"]
+    assert store.max() == pytest.approx(1.2) and (after == store).all()
+
+
+def test_run_schedule_refuses_duration(runner, tmp_path):
+    result = runner.invoke(
+        main, ["run", str(EXAMPLES / "store_recall.toml"), "-o", str(tmp_path), "--duration", "10"]
+    )
+    assert result.exit_code == 2
+    assert "[[phase]]" in result.output
+
+
+def test_bad_config_names_the_key(runner, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text((EXAMPLES / "feedforward.toml").read_text().replace("tau_m = 20.0", "tau_mem = 20.0"))
+    result = runner.invoke(main, ["run", str(bad), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "bad.toml" in result.output
+    assert "[[population]] 'exc'" in result.output and "tau_mem" in result.output and "tau_m" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_toml_syntax(runner, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[network\n")
+    result = runner.invoke(main, ["run", str(bad)])
+    assert result.exit_code == 1 and "TOML" in result.output
+
+
+def test_unknown_backend(runner, tmp_path):
+    result = runner.invoke(main, ["run", FF, "-o", str(tmp_path), "-b", "nope"])
+    assert result.exit_code == 1
+    assert "backend='nope'" in result.output and "numba" in result.output
+
+
+def test_missing_backend_package(runner, tmp_path, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise ImportError("No module named 'brian2'; pip install 'spikemem[brian2]'")
+
+    monkeypatch.setattr(spikemem, "compile", unavailable)
+    result = runner.invoke(main, ["run", FF, "-o", str(tmp_path), "-b", "brian2"])
+    assert result.exit_code == 1
+    assert "backend 'brian2' is not available here" in result.output and "spikemem[brian2]" in result.output
+
+
+def test_missing_config_file(runner, tmp_path):
+    result = runner.invoke(main, ["run", str(tmp_path / "absent.toml")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_console_script(tmp_path):
+    """The installed ``spikemem`` entry point works outside the source tree."""
+    script = Path(sys.executable).parent / "spikemem"
+    if not script.exists():
+        pytest.skip("no spikemem console script next to this interpreter")
+    done = subprocess.run(
+        [str(script), "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"spikemem, version {spikemem.__version__}"
+
+
+def test_unwritable_output_folder(runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(main, ["run", FF, "-o", str(blocker / "out"), "--duration", "10"])
+    assert result.exit_code == 1
+    assert "could not write the results" in result.output and "Traceback" not in result.output
