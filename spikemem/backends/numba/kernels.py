@@ -87,21 +87,29 @@ def _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled
 
 @njit(cache=True)
 def _integrate_general(a, b, neurons, v, i_e, i_i, refc, ring_slot, n_dyn):
-    """Deliver and integrate neurons ``a..b-1`` with per-neuron constants."""
-    P22, c0, P21e, P21i, P11e, P11i, scale_e, scale_i, jump = neurons[:9]
-    for j in range(a, b):
-        in_e = ring_slot[j]
-        in_i = ring_slot[n_dyn + j]
-        ring_slot[j] = 0.0
-        ring_slot[n_dyn + j] = 0.0
-        ie = i_e[j] + scale_e[j] * in_e
-        ii = i_i[j] + scale_i[j] * in_i
-        vn = v[j] * P22[j] + c0[j] + P21e[j] * ie - P21i[j] * ii + jump[j] * (in_e - in_i)
-        r = refc[j]
-        v[j] = vn if r == 0 else v[j]
-        refc[j] = r - 1 if r > 0 else 0
-        i_e[j] = ie * P11e[j]
-        i_i[j] = ii * P11i[j]
+    """Deliver and integrate neurons ``a..b-1`` with per-neuron constants.
+
+    Works on slices starting at 0 so that LLVM can vectorise the loop.
+    """
+    P22, c0, P21e, P21i = neurons[0][a:b], neurons[1][a:b], neurons[2][a:b], neurons[3][a:b]
+    P11e, P11i, scale_e, scale_i, jump = (
+        neurons[4][a:b], neurons[5][a:b], neurons[6][a:b], neurons[7][a:b], neurons[8][a:b],
+    )
+    vv, ie_a, ii_a, rc = v[a:b], i_e[a:b], i_i[a:b], refc[a:b]
+    re, ri = ring_slot[a:b], ring_slot[n_dyn + a : n_dyn + b]
+    for j in range(b - a):
+        in_e = re[j]
+        in_i = ri[j]
+        re[j] = 0.0
+        ri[j] = 0.0
+        ie = ie_a[j] + scale_e[j] * in_e
+        ii = ii_a[j] + scale_i[j] * in_i
+        vn = vv[j] * P22[j] + c0[j] + P21e[j] * ie - P21i[j] * ii + jump[j] * (in_e - in_i)
+        r = rc[j]
+        vv[j] = vn if r == 0 else vv[j]
+        rc[j] = r - 1 if r > 0 else 0
+        ie_a[j] = ie * P11e[j]
+        ii_a[j] = ii * P11i[j]
 
 
 @njit(cache=True)
@@ -109,19 +117,40 @@ def _integrate_uniform(a, b, k, v, i_e, i_i, refc, ring_slot, n_dyn):
     """As :func:`_integrate_general` for neurons sharing one set of constants ``k``."""
     P22, c0, P21e, P21i, P11e, P11i = k[0], k[1], k[2], k[3], k[4], k[5]
     scale_e, scale_i, jump = k[6], k[7], k[8]
-    for j in range(a, b):
-        in_e = ring_slot[j]
-        in_i = ring_slot[n_dyn + j]
-        ring_slot[j] = 0.0
-        ring_slot[n_dyn + j] = 0.0
-        ie = i_e[j] + scale_e * in_e
-        ii = i_i[j] + scale_i * in_i
-        vn = v[j] * P22 + c0 + P21e * ie - P21i * ii + jump * (in_e - in_i)
-        r = refc[j]
-        v[j] = vn if r == 0 else v[j]
-        refc[j] = r - 1 if r > 0 else 0
-        i_e[j] = ie * P11e
-        i_i[j] = ii * P11i
+    vv, ie_a, ii_a, rc = v[a:b], i_e[a:b], i_i[a:b], refc[a:b]
+    re, ri = ring_slot[a:b], ring_slot[n_dyn + a : n_dyn + b]
+    for j in range(b - a):
+        in_e = re[j]
+        in_i = ri[j]
+        re[j] = 0.0
+        ri[j] = 0.0
+        ie = ie_a[j] + scale_e * in_e
+        ii = ii_a[j] + scale_i * in_i
+        vn = vv[j] * P22 + c0 + P21e * ie - P21i * ii + jump * (in_e - in_i)
+        r = rc[j]
+        vv[j] = vn if r == 0 else vv[j]
+        rc[j] = r - 1 if r > 0 else 0
+        ie_a[j] = ie * P11e
+        ii_a[j] = ii * P11i
+
+
+@njit(cache=True)
+def _threshold(a, b, uniform, k, v_thresh, v, spiked, count):
+    """Append to ``spiked`` the neurons ``a..b-1`` with ``V >= v_thresh``; return the new count."""
+    vv = v[a:b]
+    if uniform:
+        theta = k[9]
+        for j in range(b - a):
+            if vv[j] >= theta:
+                spiked[count] = a + j
+                count += 1
+    else:
+        th = v_thresh[a:b]
+        for j in range(b - a):
+            if vv[j] >= th[j]:
+                spiked[count] = a + j
+                count += 1
+    return count
 
 
 @njit(cache=True)
@@ -148,7 +177,7 @@ def run_steps(
     has_plastic = enabled.size > 0
     capacity = spk_step.size
     n_total = hist_ids.shape[1]
-    spiked = np.empty(n_total, dtype=np.int64)
+    spiked = np.empty(n_total, dtype=np.int32)
     t = t_begin
     while t < t_end:
         if n_spikes + n_total > capacity:
@@ -164,10 +193,8 @@ def run_steps(
                 _integrate_general(a, b, neurons, v, i_e, i_i, refc, ring_slot, n_dyn)
         # 3: threshold and reset, then source spikes
         count = 0
-        for j in range(n_dyn):
-            if v[j] >= v_thresh[j]:
-                spiked[count] = j
-                count += 1
+        for g in range(segments.shape[0]):
+            count = _threshold(segments[g, 0], segments[g, 1], segments[g, 2] == 1, seg_params[g], v_thresh, v, spiked, count)
         for k in range(count):
             j = spiked[k]
             v[j] = v_reset[j]
@@ -190,7 +217,10 @@ def run_steps(
         for k in range(count):
             s = spiked[k]
             for e in range(row_ptr[s], row_ptr[s + 1]):
-                ring[(t + delay[e]) % n_slots, target[e]] += weight[e]
+                arrival = slot + delay[e]  # delay < n_slots: wrap by one compare, not a division
+                if arrival >= n_slots:
+                    arrival -= n_slots
+                ring[arrival, target[e]] += weight[e]
         # state sampling (end-of-step values)
         if rec_ids.size > 0 and t % rec_every == 0:
             for q in range(rec_ids.size):

@@ -41,10 +41,10 @@ class NeuronTable:
     nref: np.ndarray
     v_init: np.ndarray
     segments: np.ndarray | None = None  # (n_seg, 3): first, stop, uniform flag
-    seg_params: np.ndarray | None = None  # (n_seg, 9): the constants of a uniform segment
+    seg_params: np.ndarray | None = None  # (n_seg, 10): the constants of a uniform segment
 
 
-LINEAR_CONSTANTS = ("P22", "c0", "P21e", "P21i", "P11e", "P11i", "scale_e", "scale_i", "jump")
+LINEAR_CONSTANTS = ("P22", "c0", "P21e", "P21i", "P11e", "P11i", "scale_e", "scale_i", "jump", "v_thresh")
 
 
 def segment_table(table: NeuronTable, sizes: list[int]) -> None:
@@ -177,7 +177,7 @@ def _neuron_table(network: Network, dynamic: list, dt: float, numerics: str) -> 
         k: (np.concatenate(v) if v else np.zeros(0, dtype=np.int64 if k == "nref" else np.float64))
         for k, v in columns.items()
     }
-    merged["nref"] = merged["nref"].astype(np.int64)
+    merged["nref"] = merged["nref"].astype(np.int32)
     table = NeuronTable(**{k: np.ascontiguousarray(v) for k, v in merged.items()})
     segment_table(table, [p.size for p in dynamic])
     return table
@@ -221,8 +221,8 @@ def _synapse_table(network: Network, offsets: dict[str, int], n_dynamic: int, n_
     position[order] = np.arange(order.size)
     table = SynapseTable(
         row_ptr=row_ptr,
-        target=np.ascontiguousarray(target[order]),
-        delay=np.ascontiguousarray(delay[order]),
+        target=np.ascontiguousarray(target[order].astype(np.int32)),
+        delay=np.ascontiguousarray(delay[order].astype(np.int32)),
         weight=np.ascontiguousarray(weight[order]),
         max_delay=int(delay.max()) if delay.size else 1,
     )

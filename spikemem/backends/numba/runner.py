@@ -17,7 +17,7 @@ from .layout import phase_steps, source_spikes
 def _state_arrays(layout: Any) -> tuple:
     neurons = layout.neurons
     n_dyn = layout.n_dynamic
-    return (neurons.v_init.copy(), np.zeros(n_dyn), np.zeros(n_dyn), np.zeros(n_dyn, dtype=np.int64))
+    return (neurons.v_init.copy(), np.zeros(n_dyn), np.zeros(n_dyn), np.zeros(n_dyn, dtype=np.int32))
 
 
 def _neuron_tuple(layout: Any) -> tuple:
