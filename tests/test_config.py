@@ -294,7 +294,7 @@ def test_errors(tmp_path, old, new, fragments):
         ('[record]\nspikes = ["nope"]', ["[record]", "nope", "src, exc"]),
         ('[record]\nstate = { exc = ["w"] }', ["[record]", "'w'", "isyn_exc"]),
         ('[record]\nstate = { src = ["v"] }', ["[record]", "spike sources have no state"]),
-        ("[record]\nstate = { exc = 3 }", ["[record]", "population = [variable names]"]),
+        ("[record]\nstate = { exc = 3 }", ["[record]", "state['exc']", "list or tuple of names"]),
         ("[record]\nstate_every = 0", ["[record]", "state_every"]),
         ("[record]\nsample = 1", ["[record]", "sample", "state_every"]),
         ('[projection.stdp]\nweight_dependence = "log"', ["stdp", "log", "multiplicative"]),

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Protocol
+
+import numpy as np
 
 from ..ir.errors import IRValidationError, UnsupportedFeature
 
@@ -55,13 +59,19 @@ class RecordSpec:
     def __post_init__(self) -> None:
         if isinstance(self.state_every, bool) or not isinstance(self.state_every, int) or self.state_every < 1:
             raise IRValidationError("RecordSpec", "state_every", self.state_every, "an integer >= 1 (steps)")
+        if not isinstance(self.weights, (bool, np.bool_)):
+            raise IRValidationError("RecordSpec", "weights", self.weights, "True or False")
+        object.__setattr__(self, "weights", bool(self.weights))
         if self.spikes is not None:
-            if isinstance(self.spikes, str):
-                raise IRValidationError("RecordSpec", "spikes", self.spikes, "None or a tuple of population names")
-            object.__setattr__(self, "spikes", tuple(self.spikes))
-        if not isinstance(self.state, dict):
+            object.__setattr__(self, "spikes", _names("spikes", self.spikes))
+        if not isinstance(self.state, Mapping):
             raise IRValidationError("RecordSpec", "state", self.state, "a dict population -> variable names")
-        object.__setattr__(self, "state", {k: tuple((v,) if isinstance(v, str) else v) for k, v in self.state.items()})
+        state = {}
+        for name, variables in self.state.items():
+            if not isinstance(name, str):
+                raise IRValidationError("RecordSpec", "state", name, "population names (str) as keys")
+            state[name] = _names(f"state[{name!r}]", (variables,) if isinstance(variables, str) else variables)
+        object.__setattr__(self, "state", MappingProxyType(state))
 
     def check_against(self, network: Any) -> None:
         """Raise if the spec names unknown populations or variables."""
@@ -79,6 +89,17 @@ class RecordSpec:
                         "RecordSpec", f"state[{name!r}]", var,
                         ", ".join(allowed) if allowed else "nothing (spike sources have no state)",
                     )
+
+
+def _names(parameter: str, value: Any) -> tuple[str, ...]:
+    """A tuple of strings from any iterable of strings (a lone string is refused)."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise IRValidationError("RecordSpec", parameter, value, "a list or tuple of names")
+    names = tuple(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise IRValidationError("RecordSpec", parameter, name, "names (str)")
+    return names
 
 
 class Runnable(Protocol):

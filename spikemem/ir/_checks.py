@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -13,21 +14,58 @@ MAX_POPULATION_SIZE = 100_000_000
 """Largest population the IR accepts (10⁸ neurons); larger sizes are almost surely typos."""
 
 
+def _number_array(value: Any) -> np.ndarray | None:
+    """``value`` as a float64 array, or ``None`` if it is not numeric.
+
+    Strings, bytes, booleans and complex numbers are refused rather than silently converted
+    (numpy would parse ``"1.5"``, map ``True`` to 1.0 and drop imaginary parts).
+    """
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        return None
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iufO":
+            return None
+        return np.array(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def finite_float(owner: str, name: str, value: Any, allowed: str) -> float:
+    """A single finite real number (``bool`` and huge integers refused) as a float."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise IRValidationError(owner, name, value, allowed)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise IRValidationError(owner, name, value, allowed) from None
+    if not math.isfinite(number):
+        raise IRValidationError(owner, name, value, allowed)
+    return number
+
+
+def as_tuple(owner: str, name: str, value: Any, allowed: str) -> tuple:
+    """``tuple(value)``, with a clear error when ``value`` is not a collection.
+
+    Strings and objects iterable only through ``__getitem__`` (such as a single Population)
+    are refused.
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise IRValidationError(owner, name, value, allowed)
+    return tuple(value)
+
+
 def scalar_or_array(owner: str, name: str, value: Any) -> float | np.ndarray:
     """Return ``value`` as a float or a read-only 1-D float64 array; reject non-finite input."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         raise IRValidationError(owner, name, value, "a finite number or a 1-D array of them")
     if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-        if not math.isfinite(number):
-            raise IRValidationError(owner, name, value, "a finite number")
-        return number
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise IRValidationError(owner, name, value, "a finite number or a 1-D array of them") from None
+        return finite_float(owner, name, value, "a finite number")
+    array = _number_array(value)
+    if array is None:
+        raise IRValidationError(owner, name, value, "a finite number or a 1-D array of them")
     if array.ndim == 0:
-        return scalar_or_array(owner, name, float(array))
+        return finite_float(owner, name, float(array), "a finite number")
     if array.ndim != 1 or array.size == 0:
         raise IRValidationError(owner, name, value, "a finite number or a non-empty 1-D array")
     if not np.all(np.isfinite(array)):
@@ -69,12 +107,12 @@ def check_size_matches(owner: str, name: str, value: float | np.ndarray, size: i
         )
 
 
-def check_name(owner: str, name: Any) -> str:
+def check_name(owner: str, name: Any, parameter: str = "name") -> str:
     """Names are non-empty strings of letters, digits, '_', '-' and '.'."""
     if not isinstance(name, str) or not name or len(name) > 200:
-        raise IRValidationError(owner, "name", name, "a non-empty string of at most 200 characters")
+        raise IRValidationError(owner, parameter, name, "a non-empty string of at most 200 characters")
     if not all(ch.isalnum() or ch in "_-." for ch in name) or name.startswith("."):
-        raise IRValidationError(owner, "name", name, "letters, digits, '_', '-' and '.' only")
+        raise IRValidationError(owner, parameter, name, "letters, digits, '_', '-' and '.' only")
     return name
 
 
@@ -89,13 +127,13 @@ def check_int(owner: str, name: str, value: Any, *, low: int, high: int) -> int:
 
 def check_choice(owner: str, name: str, value: Any, choices: tuple[str, ...]) -> str:
     """One of a fixed set of strings."""
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         raise IRValidationError(owner, name, value, "one of " + ", ".join(repr(c) for c in choices))
     return value
 
 
 def readonly_int_array(owner: str, name: str, value: Any) -> np.ndarray:
-    """A read-only 1-D int64 array (integers only, no silent truncation)."""
+    """A read-only 1-D int64 array (integers only, no silent truncation or wrap-around)."""
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError):
@@ -107,6 +145,8 @@ def readonly_int_array(owner: str, name: str, value: Any) -> np.ndarray:
             raise IRValidationError(owner, name, value, "a 1-D array of integers")
         if not np.all(raw == np.round(raw)):
             raise IRValidationError(owner, name, value, "whole numbers only")
+    if raw.size and (np.any(raw >= 2**63) or np.any(raw < -(2**63))):
+        raise IRValidationError(owner, name, value, "integers in the int64 range")
     array = raw.astype(np.int64, copy=True)
     array.setflags(write=False)
     return array
@@ -114,12 +154,10 @@ def readonly_int_array(owner: str, name: str, value: Any) -> np.ndarray:
 
 def readonly_float_array(owner: str, name: str, value: Any) -> np.ndarray:
     """A read-only 1-D float64 array of finite values (may be empty)."""
-    try:
-        array = np.array(value, dtype=np.float64).reshape(-1) if np.ndim(value) <= 1 else None
-    except (TypeError, ValueError, OverflowError):
-        array = None
-    if array is None:
+    array = _number_array(value)
+    if array is None or array.ndim > 1:
         raise IRValidationError(owner, name, value, "a 1-D array of finite numbers")
+    array = array.reshape(-1)
     if not np.all(np.isfinite(array)):
         raise IRValidationError(owner, name, value, "finite values only (no NaN or inf)")
     array.setflags(write=False)
@@ -127,7 +165,8 @@ def readonly_float_array(owner: str, name: str, value: Any) -> np.ndarray:
 
 
 def strict_keywords(cls: type) -> type:
-    """Make an unknown keyword argument of a dataclass raise :class:`IRValidationError`.
+    """Make an unknown keyword, a positional argument or a missing required argument of a
+    dataclass raise :class:`IRValidationError`.
 
     Python would raise ``TypeError``; the IR promises a ``ValueError`` naming the parameter.
     """
@@ -135,16 +174,28 @@ def strict_keywords(cls: type) -> type:
     import functools
 
     original = cls.__init__
-    allowed = frozenset(f.name for f in dataclasses.fields(cls) if f.init)
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    allowed = frozenset(f.name for f in fields)
+    required = tuple(
+        f.name for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
     owner = getattr(cls, "kind", cls.__name__)
 
     @functools.wraps(original)
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+        if args:
+            raise IRValidationError(
+                owner, "positional arguments", args, "keyword arguments only: " + ", ".join(sorted(allowed))
+            )
         for key in kwargs:
             if key not in allowed:
                 raise IRValidationError(
                     owner, "parameter name", key, "one of " + ", ".join(sorted(allowed))
                 )
+        for key in required:
+            if key not in kwargs:
+                raise IRValidationError(owner, key, "missing", f"a value for the required parameter {key!r}")
         original(self, *args, **kwargs)
 
     cls.__init__ = __init__  # type: ignore[method-assign]

@@ -24,20 +24,39 @@ from .errors import IRValidationError
 
 Param = float | np.ndarray
 
+MIN_POSITIVE = 1e-6
+"""Smallest capacitance (nF) and time constant (ms) accepted: smaller (e.g. denormal) values
+make ``tau_m/cm`` or ``1/tau`` overflow to inf, and then NaN inside the engines."""
+
 
 def _check_lif(owner: str, cell: Any) -> None:
+    lengths: dict[str, int] = {}
     for name in cell.parameter_names():
         value = scalar_or_array(owner, name, getattr(cell, name))
         object.__setattr__(cell, name, value)
+        if isinstance(value, np.ndarray):
+            lengths[name] = value.size
+    if len(set(lengths.values())) > 1:
+        first = next(iter(lengths))
+        name = next(n for n, size in lengths.items() if size != lengths[first])
+        raise IRValidationError(
+            owner, name, f"array of length {lengths[name]}",
+            f"a scalar or an array of length {lengths[first]} (as {first})",
+        )
     for name in ("cm", "tau_m") + tuple(n for n in ("tau_syn_E", "tau_syn_I") if hasattr(cell, n)):
-        check_range(owner, name, getattr(cell, name), low=0.0, low_open=True, high=1e6)
+        check_range(owner, name, getattr(cell, name), low=MIN_POSITIVE, high=1e6)
     check_range(owner, "tau_refrac", cell.tau_refrac, low=0.0, high=1e6)
     for name in ("v_rest", "v_reset", "v_thresh"):
         check_range(owner, name, getattr(cell, name), low=-1e4, high=1e4)
     check_range(owner, "i_offset", cell.i_offset, low=-1e6, high=1e6)
-    if np.any(np.asarray(cell.v_reset) >= np.asarray(cell.v_thresh)):
+    v_reset, v_thresh = np.broadcast_arrays(cell.v_reset, cell.v_thresh)
+    bad = np.flatnonzero(v_reset >= v_thresh)
+    if bad.size:
+        first = bad[0]
+        where = f" at neuron {first}" if v_reset.ndim else ""
         raise IRValidationError(
-            owner, "v_reset", cell.v_reset, f"v_reset < v_thresh (v_thresh={cell.v_thresh!r} mV)"
+            owner, "v_reset", float(v_reset.flat[first]),
+            f"v_reset < v_thresh (v_thresh={float(v_thresh.flat[first])} mV{where})",
         )
 
 
@@ -56,13 +75,14 @@ class IF_curr_exp:  # noqa: N801  (PyNN's name)
     Parameters
     ----------
     cm : float or array
-        Membrane capacitance (nF).
+        Membrane capacitance (nF), in [1e-6, 1e6].
     tau_m : float or array
-        Membrane time constant (ms).
+        Membrane time constant (ms), in [1e-6, 1e6].
     tau_refrac : float or array
         Refractory period (ms).
     tau_syn_E, tau_syn_I : float or array
-        Decay time constants of the excitatory and inhibitory synaptic currents (ms).
+        Decay time constants of the excitatory and inhibitory synaptic currents (ms), in
+        [1e-6, 1e6].
     v_rest, v_reset, v_thresh : float or array
         Resting, reset and threshold potentials (mV); ``v_reset < v_thresh``.
     i_offset : float or array
@@ -114,9 +134,9 @@ class IF_curr_delta:  # noqa: N801  (PyNN's name)
     Parameters
     ----------
     cm : float or array
-        Membrane capacitance (nF).
+        Membrane capacitance (nF), in [1e-6, 1e6].
     tau_m : float or array
-        Membrane time constant (ms).
+        Membrane time constant (ms), in [1e-6, 1e6].
     tau_refrac : float or array
         Refractory period (ms).
     v_rest, v_reset, v_thresh : float or array
@@ -161,6 +181,13 @@ def _check_v_init(cell: Any) -> None:
     value = scalar_or_array(cell.kind, "v_init", cell.v_init)
     object.__setattr__(cell, "v_init", value)
     check_range(cell.kind, "v_init", value, low=-1e4, high=1e4)
+    for name in cell.parameter_names():
+        other = getattr(cell, name)
+        if isinstance(value, np.ndarray) and isinstance(other, np.ndarray) and other.size != value.size:
+            raise IRValidationError(
+                cell.kind, "v_init", f"array of length {value.size}",
+                f"a scalar or an array of length {other.size} (as {name})",
+            )
 
 
 @strict_keywords
@@ -200,7 +227,12 @@ class SpikeSourceArray:
     @classmethod
     def from_lists(cls, spike_times: list[Any]) -> "SpikeSourceArray":
         """Build from PyNN's form: ``spike_times[i]`` lists the times (ms) of neuron ``i``."""
-        times = [np.asarray(t, dtype=np.float64).reshape(-1) for t in spike_times]
+        try:
+            times = [readonly_float_array(cls.kind, "spike_times", t) for t in spike_times]
+        except TypeError:
+            raise IRValidationError(
+                cls.kind, "spike_times", spike_times, "a list with one list of times (ms) per neuron"
+            ) from None
         ids = [np.full(t.size, i, dtype=np.int64) for i, t in enumerate(times)]
         return cls(
             times=np.concatenate(times) if times else np.zeros(0),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import readonly_float_array
 from .connectors import AllToAll, FixedProbability, FromList, OneToOne
 from .errors import IRValidationError
 from .projection import Projection
@@ -122,9 +123,9 @@ def delay_steps(delay_ms: np.ndarray, dt: float, *, owner: str = "delays") -> np
     Parameters
     ----------
     delay_ms : ndarray
-        Delays (ms).
+        Delays (ms), 1-D, finite.
     dt : float
-        Time step (ms).
+        Time step (ms), in [1e-4, 10].
     owner : str
         What the delays belong to, for the messages.
 
@@ -133,10 +134,18 @@ def delay_steps(delay_ms: np.ndarray, dt: float, *, owner: str = "delays") -> np
     ndarray of int64
         Delays in steps, each ``>= 1``.
     """
-    exact = np.asarray(delay_ms, dtype=np.float64) / dt
+    from .network import check_dt
+
+    dt = check_dt(owner, dt)
+    delay_ms = readonly_float_array(owner, "delay", delay_ms)
+    if delay_ms.size and delay_ms.max() / dt >= 2**62:
+        raise IRValidationError(owner, "delay", float(delay_ms.max()), f"delays < {dt * 2**62:.6g} ms")
+    exact = delay_ms / dt
     steps = np.floor(exact + 0.5 + 1e-9).astype(np.int64)
     if steps.size and steps.min() < 1:
-        raise IRValidationError(owner, "delay", float(np.min(delay_ms)), f"delays >= dt = {dt} ms")
+        raise IRValidationError(
+            owner, "delay", float(np.min(delay_ms)), f"delays that round to at least one step (>= dt/2 = {dt / 2} ms)"
+        )
     error = np.abs(steps - exact) * dt
     if error.size and error.max() > 1e-9 * max(1.0, float(np.max(delay_ms))):
         worst = int(np.argmax(error))

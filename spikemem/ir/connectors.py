@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_range, readonly_float_array, readonly_int_array, strict_keywords
+from ._checks import (
+    _number_array,
+    check_range,
+    finite_float,
+    readonly_float_array,
+    readonly_int_array,
+    strict_keywords,
+)
 from .errors import IRValidationError
 
 
@@ -68,12 +75,9 @@ class FixedProbability:
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.p, bool) or not isinstance(self.p, (int, float, np.integer, np.floating)):
-            raise IRValidationError("FixedProbability", "p", self.p, "a number in [0, 1]")
-        if not np.isfinite(self.p):
-            raise IRValidationError("FixedProbability", "p", self.p, "a number in [0, 1]")
-        check_range("FixedProbability", "p", float(self.p), low=0.0, high=1.0)
-        object.__setattr__(self, "p", float(self.p))
+        p = finite_float("FixedProbability", "p", self.p, "a number in [0, 1]")
+        check_range("FixedProbability", "p", p, low=0.0, high=1.0)
+        object.__setattr__(self, "p", p)
         if not isinstance(self.allow_self_connections, (bool, np.bool_)):
             raise IRValidationError(
                 "FixedProbability", "allow_self_connections", self.allow_self_connections,
@@ -129,8 +133,8 @@ class FromList:
     @classmethod
     def from_pairs(cls, pairs: Any) -> "FromList":
         """Build from an ``(n, 2)``, ``(n, 3)`` or ``(n, 4)`` array of ``(i, j[, w[, d]])`` rows."""
-        array = np.asarray(pairs, dtype=np.float64)
-        if array.ndim != 2 or array.shape[1] not in (2, 3, 4):
+        array = _number_array(pairs)
+        if array is None or array.ndim != 2 or array.shape[1] not in (2, 3, 4):
             raise IRValidationError("FromList", "pairs", pairs, "rows of (i, j[, weight[, delay]])")
         return cls(
             pre=array[:, 0],

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_choice, check_name, check_range, strict_keywords
+from ._checks import as_tuple, check_choice, check_name, check_range, finite_float, strict_keywords
 from .connectors import FromList
 from .errors import IRValidationError
 from .population import Population
@@ -29,10 +29,9 @@ MIN_DT, MAX_DT = 1e-4, 10.0
 
 def check_dt(owner: str, dt: Any) -> float:
     """A time step in [1e-4, 10] ms."""
-    if isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)) or not np.isfinite(dt):
-        raise IRValidationError(owner, "dt", dt, f"a number of ms in [{MIN_DT}, {MAX_DT}]")
-    check_range(owner, "dt", float(dt), low=MIN_DT, high=MAX_DT)
-    return float(dt)
+    number = finite_float(owner, "dt", dt, f"a number of ms in [{MIN_DT}, {MAX_DT}]")
+    check_range(owner, "dt", number, low=MIN_DT, high=MAX_DT)
+    return number
 
 
 @strict_keywords
@@ -67,8 +66,8 @@ class Network:
         owner = f"Network {self.name!r}"
         object.__setattr__(self, "dt", check_dt(owner, self.dt))
         check_choice(owner, "numerics", self.numerics, NUMERICS)
-        pops = tuple(self.populations)
-        projs = tuple(self.projections)
+        pops = as_tuple(owner, "populations", self.populations, "a tuple of Population objects")
+        projs = as_tuple(owner, "projections", self.projections, "a tuple of Projection objects")
         if not pops:
             raise IRValidationError(owner, "populations", pops, "at least one Population")
         names: set[str] = set()

@@ -10,18 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from ._checks import check_choice, check_range, strict_keywords
+from ._checks import check_choice, check_range, finite_float, strict_keywords
 from .errors import IRValidationError
 
 
 def _positive(owner: str, name: str, value: Any, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise IRValidationError(owner, name, value, "a finite number")
-    number = float(value)
-    if not np.isfinite(number):
-        raise IRValidationError(owner, name, value, "a finite number")
+    number = finite_float(owner, name, value, "a finite number")
     check_range(owner, name, number, low=0.0, low_open=not allow_zero, high=1e9)
     return number
 

@@ -65,16 +65,24 @@ class Population:
 def _index_array(population: Population, index: Any) -> np.ndarray:
     owner = f"Population {population.name!r}"
     if isinstance(index, slice):
-        array = np.arange(population.size, dtype=np.int64)[index]
+        try:
+            array = np.arange(population.size, dtype=np.int64)[index]
+        except (TypeError, ValueError, IndexError):  # non-integer or huge bounds, step 0
+            raise IRValidationError(
+                owner, "view index", index, "a slice of integers with step != 0"
+            ) from None
     else:
-        raw = np.atleast_1d(np.asarray(index))
+        try:
+            raw = np.atleast_1d(np.asarray(index))
+        except (TypeError, ValueError):  # ragged nested lists
+            raise IRValidationError(owner, "view index", index, "a slice or integer indices") from None
         if raw.dtype == bool or not np.issubdtype(raw.dtype, np.integer) or raw.ndim != 1:
             raise IRValidationError(owner, "view index", index, "a slice or integer indices")
-        array = raw.astype(np.int64)
-        if array.size and (array.min() < 0 or array.max() >= population.size):
+        if raw.size and (raw.min() < 0 or raw.max() >= population.size):
             raise IRValidationError(
                 owner, "view index", index, f"indices in [0, {population.size - 1}]"
             )
+        array = raw.astype(np.int64)  # checked first: no wrap-around of large unsigned values
     if array.size == 0:
         raise IRValidationError(owner, "view index", index, "a selection of at least one neuron")
     if np.unique(array).size != array.size:

@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_name, check_range, readonly_float_array, readonly_int_array, strict_keywords
+from ._checks import (
+    as_tuple,
+    check_name,
+    check_range,
+    finite_float,
+    readonly_float_array,
+    readonly_int_array,
+    strict_keywords,
+)
 from .errors import IRValidationError
 
 
@@ -31,7 +39,7 @@ class Stimulus:
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __post_init__(self) -> None:
-        check_name("Stimulus", self.population)
+        check_name("Stimulus", self.population, "population")
         times = readonly_float_array("Stimulus", "times", self.times)
         ids = readonly_int_array("Stimulus", "ids", self.ids)
         if times.size != ids.size:
@@ -69,13 +77,10 @@ class Phase:
     def __post_init__(self) -> None:
         check_name("Phase", self.name)
         owner = f"Phase {self.name!r}"
-        if isinstance(self.duration, bool) or not isinstance(self.duration, (int, float, np.integer, np.floating)):
-            raise IRValidationError(owner, "duration", self.duration, "a number of ms > 0")
-        if not np.isfinite(self.duration):
-            raise IRValidationError(owner, "duration", self.duration, "a finite number of ms > 0")
-        check_range(owner, "duration", float(self.duration), low=0.0, low_open=True, high=1e9)
-        object.__setattr__(self, "duration", float(self.duration))
-        stimuli = tuple(self.stimuli)
+        duration = finite_float(owner, "duration", self.duration, "a finite number of ms > 0")
+        check_range(owner, "duration", duration, low=0.0, low_open=True, high=1e9)
+        object.__setattr__(self, "duration", duration)
+        stimuli = as_tuple(owner, "stimuli", self.stimuli, "a tuple of Stimulus objects")
         for stimulus in stimuli:
             if not isinstance(stimulus, Stimulus):
                 raise IRValidationError(owner, "stimuli", stimulus, "Stimulus objects")
@@ -88,9 +93,9 @@ class Phase:
         if self.plastic is not None:
             if isinstance(self.plastic, str):
                 raise IRValidationError(owner, "plastic", self.plastic, "None or a tuple of projection names")
-            names = tuple(self.plastic)
+            names = as_tuple(owner, "plastic", self.plastic, "None or a tuple of projection names")
             for name in names:
-                check_name(owner + " plastic", name)
+                check_name(owner, name, "plastic")
             object.__setattr__(self, "plastic", names)
 
 
@@ -108,7 +113,7 @@ class Schedule:
     phases: tuple = ()
 
     def __post_init__(self) -> None:
-        phases = tuple(self.phases)
+        phases = as_tuple("Schedule", "phases", self.phases, "a tuple of Phase objects")
         if not phases:
             raise IRValidationError("Schedule", "phases", phases, "at least one Phase")
         seen: set[str] = set()

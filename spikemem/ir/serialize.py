@@ -105,7 +105,17 @@ def _plasticity_from_dict(data: dict | None, owner: str) -> STDP | None:
 
 
 def network_from_dict(data: dict) -> Any:
-    """Rebuild (and re-validate) a network from :func:`network_to_dict` output."""
+    """Rebuild (and re-validate) a network from :func:`network_to_dict` output.
+
+    A missing or malformed entry raises :class:`IRValidationError` naming it.
+    """
+    try:
+        return _network_from_dict(data)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise IRValidationError("network file", "content", repr(error), "the structure written by Network.to_dict") from None
+
+
+def _network_from_dict(data: dict) -> Any:
     from .network import Network
 
     if not isinstance(data, dict) or data.get("format") != "spikemem.network":
