@@ -60,9 +60,29 @@ def _check_lif(owner: str, cell: Any) -> None:
         )
 
 
+class _LIFChecks:
+    """Validation shared by the LIF cell types (a mixin; the fields live in the subclasses)."""
+
+    kind: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        _check_lif(self.kind, self)
+        _check_v_init(self)
+
+    @classmethod
+    def parameter_names(cls) -> tuple[str, ...]:
+        """Names of the neuron parameters (``v_init`` excluded)."""
+        return tuple(f.name for f in dataclasses.fields(cls) if f.name != "v_init")
+
+    def check_size(self, owner: str, size: int) -> None:
+        """Raise if a per-neuron array does not have ``size`` entries."""
+        for name in self.parameter_names() + ("v_init",):
+            check_size_matches(owner, name, getattr(self, name), size)
+
+
 @strict_keywords
 @dataclass(frozen=True, kw_only=True, eq=False)
-class IF_curr_exp:  # noqa: N801  (PyNN's name)
+class IF_curr_exp(_LIFChecks):  # noqa: N801  (PyNN's name)
     """Leaky integrate-and-fire neuron with exponentially decaying current-based synapses.
 
     ``dV/dt = (v_rest - V)/tau_m + (I_E - I_I + i_offset)/cm``,
@@ -106,24 +126,11 @@ class IF_curr_exp:  # noqa: N801  (PyNN's name)
     i_offset: Param = 0.0
     v_init: Param | None = None
 
-    def __post_init__(self) -> None:
-        _check_lif(self.kind, self)
-        _check_v_init(self)
-
-    @classmethod
-    def parameter_names(cls) -> tuple[str, ...]:
-        """Names of the neuron parameters (``v_init`` excluded)."""
-        return tuple(f.name for f in dataclasses.fields(cls) if f.name != "v_init")
-
-    def check_size(self, owner: str, size: int) -> None:
-        """Raise if a per-neuron array does not have ``size`` entries."""
-        for name in self.parameter_names() + ("v_init",):
-            check_size_matches(owner, name, getattr(self, name), size)
 
 
 @strict_keywords
 @dataclass(frozen=True, kw_only=True, eq=False)
-class IF_curr_delta:  # noqa: N801  (PyNN's name)
+class IF_curr_delta(_LIFChecks):  # noqa: N801  (PyNN's name)
     """Leaky integrate-and-fire neuron with delta-current synapses.
 
     ``dV/dt = (v_rest - V)/tau_m + i_offset/cm``; a spike of weight ``w`` arriving on the
@@ -160,19 +167,6 @@ class IF_curr_delta:  # noqa: N801  (PyNN's name)
     i_offset: Param = 0.0
     v_init: Param | None = None
 
-    def __post_init__(self) -> None:
-        _check_lif(self.kind, self)
-        _check_v_init(self)
-
-    @classmethod
-    def parameter_names(cls) -> tuple[str, ...]:
-        """Names of the neuron parameters (``v_init`` excluded)."""
-        return tuple(f.name for f in dataclasses.fields(cls) if f.name != "v_init")
-
-    def check_size(self, owner: str, size: int) -> None:
-        """Raise if a per-neuron array does not have ``size`` entries."""
-        for name in self.parameter_names() + ("v_init",):
-            check_size_matches(owner, name, getattr(self, name), size)
 
 
 def _check_v_init(cell: Any) -> None:

@@ -70,20 +70,9 @@ class Network:
         projs = as_tuple(owner, "projections", self.projections, "a tuple of Projection objects")
         if not pops:
             raise IRValidationError(owner, "populations", pops, "at least one Population")
-        names: set[str] = set()
-        for pop in pops:
-            if not isinstance(pop, Population):
-                raise IRValidationError(owner, "populations", pop, "Population objects")
-            if pop.name in names:
-                raise IRValidationError(owner, "population name", pop.name, "distinct names")
-            names.add(pop.name)
-        proj_names: set[str] = set()
+        _check_members(owner, "population", pops, Population)
+        _check_members(owner, "projection", projs, Projection)
         for proj in projs:
-            if not isinstance(proj, Projection):
-                raise IRValidationError(owner, "projections", proj, "Projection objects")
-            if proj.name in proj_names:
-                raise IRValidationError(owner, "projection name", proj.name, "distinct names")
-            proj_names.add(proj.name)
             for side in ("pre", "post"):
                 target = getattr(proj, side).population
                 if not any(target is p for p in pops):
@@ -152,6 +141,17 @@ class Network:
 
     def __hash__(self) -> int:
         return hash(self.content_hash())
+
+
+def _check_members(owner: str, kind: str, items: tuple, cls: type) -> None:
+    """Every item is a ``cls`` and the names are distinct."""
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, cls):
+            raise IRValidationError(owner, f"{kind}s", item, f"{cls.__name__} objects")
+        if item.name in names:
+            raise IRValidationError(owner, f"{kind} name", item.name, "distinct names")
+        names.add(item.name)
 
 
 def all_delays_ms(projection: Projection) -> np.ndarray:

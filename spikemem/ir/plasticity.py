@@ -51,6 +51,13 @@ class SpikePair:
             object.__setattr__(self, name, _positive("SpikePair", name, getattr(self, name), allow_zero=True))
 
 
+def _set_bounds(dependence: Any) -> None:
+    """Validate and normalise ``w_min``/``w_max`` of a weight dependence in place."""
+    low, high = _bounds(dependence.kind, dependence.w_min, dependence.w_max)
+    object.__setattr__(dependence, "w_min", low)
+    object.__setattr__(dependence, "w_max", high)
+
+
 def _bounds(owner: str, w_min: Any, w_max: Any) -> tuple[float, float]:
     low = _positive(owner, "w_min", w_min, allow_zero=True)
     high = _positive(owner, "w_max", w_max, allow_zero=True)
@@ -75,9 +82,7 @@ class Additive:
     w_max: float = 1.0
 
     def __post_init__(self) -> None:
-        low, high = _bounds("Additive", self.w_min, self.w_max)
-        object.__setattr__(self, "w_min", low)
-        object.__setattr__(self, "w_max", high)
+        _set_bounds(self)
 
 
 @strict_keywords
@@ -97,9 +102,7 @@ class Multiplicative:
     w_max: float = 1.0
 
     def __post_init__(self) -> None:
-        low, high = _bounds("Multiplicative", self.w_min, self.w_max)
-        object.__setattr__(self, "w_min", low)
-        object.__setattr__(self, "w_max", high)
+        _set_bounds(self)
 
 
 DELAY_CONVENTIONS = ("dendritic", "axonal", "none")
