@@ -23,6 +23,7 @@ import spikemem
 from spikemem.backends import available_backends
 from spikemem.config import load_config
 from spikemem.ir import IRValidationError, UnsupportedFeature
+from spikemem.reproduce import reproduce_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,6 +125,8 @@ def _summary(title: str, duration: float, recording: Any, wall: float) -> None:
     parts = [f"{key.removesuffix('_s')} {value:.3g} s" for key, value in timings.items()]
     click.echo(f"  wall: {wall:.3g} s in all" + (f" ({', '.join(parts)})" if parts else ""))
 
+
+main.add_command(reproduce_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -19,14 +19,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
+
+from .atomicio import save_figure_atomic, write_text_atomic
 
 __all__ = ["REPRODUCTIONS", "ReproductionResult", "reproduce", "reproduce_command"]
 
@@ -94,36 +94,6 @@ class ReproductionResult:
             )
         lines.append(f"  wrote {', '.join(str(p) for p in self.files.values())}")
         return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- atomic writes
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
-    temp = _temporary(path)
-    try:
-        with open(temp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def save_figure_atomic(figure: Any, path: Path, dpi: int = 120) -> None:
-    """Save a matplotlib figure as PNG to ``path`` through a temporary file."""
-    temp = _temporary(path)
-    try:
-        figure.savefig(temp, dpi=dpi, format="png")
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _csv_text(rows: list[dict[str, Any]]) -> str:
@@ -262,9 +232,14 @@ def reproduce(name: str, backend: str = "numba", out: str | Path | None = None) 
     return REPRODUCTIONS[name](backend, Path("out") / name if out is None else Path(out))
 
 
+SDR_FIGURES = ("sdr-fig4a", "sdr-fig4b", "sdr-fig5a", "sdr-fig5b", "sdr-fig6", "sdr-fig7a", "sdr-fig7b")
+"""Figure reproductions of :mod:`spikemem.sdr_reproduce` (analytic or Monte Carlo: no simulator
+backend; ``--full`` selects the paper's trial counts)."""
+
+
 @click.command("reproduce")
-@click.argument("name", type=click.Choice(sorted(REPRODUCTIONS)))
-@click.option("--backend", "-b", default="numba", show_default=True, help="Backend that runs the model.")
+@click.argument("name", type=click.Choice(sorted(REPRODUCTIONS) + list(SDR_FIGURES)))
+@click.option("--backend", "-b", default=None, help="Backend that runs the model (default: numba).")
 @click.option(
     "--out",
     "-o",
@@ -272,13 +247,28 @@ def reproduce(name: str, backend: str = "numba", out: str | Path | None = None) 
     default=None,
     help="Output folder (default: out/NAME).",
 )
-def reproduce_command(name: str, backend: str, out: Path | None) -> None:
-    """Reproduce a paper experiment: run it, write recording.h5, raster.png, operations.csv/.md
-    and summary.json, and exit with status 1 if any answer (or hardware spike) differs."""
+@click.option("--full", is_flag=True, help="Paper-sized settings (SDR figures only; minutes instead of seconds).")
+def reproduce_command(name: str, backend: str | None, out: Path | None, full: bool) -> None:
+    """Reproduce a paper experiment or figure.
+
+    Model experiments (ca3-*) write recording.h5, raster.png, operations.csv/.md and
+    summary.json and exit with status 1 if any answer (or hardware spike) differs. SDR figures
+    (sdr-*) write NAME.png/.csv/.json.
+    """
     from .ir import IRValidationError, UnsupportedFeature
 
+    if name in SDR_FIGURES:
+        if backend not in (None, "numba"):
+            raise click.ClickException(f"{name} is computed exactly or by Monte Carlo; it takes no --backend")
+        from .sdr_reproduce import reproduce as reproduce_figure
+
+        png = reproduce_figure(name, Path("out") / name if out is None else out, full=full)
+        click.echo(f"{name}: wrote {png} and its .csv/.json data")
+        return
+    if full:
+        raise click.ClickException(f"--full applies to the SDR figures, not to {name}")
     try:
-        result = reproduce(name, backend=backend, out=out)
+        result = reproduce(name, backend=backend or "numba", out=out)
     except (IRValidationError, UnsupportedFeature) as error:
         raise click.ClickException(str(error)) from error
     except ImportError as error:

@@ -78,3 +78,23 @@ def test_click_command_fails_when_the_result_differs(tmp_path, monkeypatch):
     monkeypatch.setitem(module.REPRODUCTIONS, "ca3-statemap", wrong)
     failed = CliRunner().invoke(reproduce_command, ["ca3-statemap", "--out", str(tmp_path)])
     assert failed.exit_code == 1 and "differs from the reference" in failed.output
+
+
+def test_cli_lists_every_sdr_figure():
+    from spikemem.reproduce import SDR_FIGURES
+    from spikemem.sdr.figures import FIGURES
+
+    assert set(SDR_FIGURES) == set(FIGURES)
+
+
+def test_cli_reproduces_an_sdr_figure(tmp_path):
+    from click.testing import CliRunner
+
+    from spikemem.cli import main
+
+    result = CliRunner().invoke(main, ["reproduce", "sdr-fig7a", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "sdr-fig7a.png").stat().st_size > 1000
+    assert (tmp_path / "sdr-fig7a.csv").read_text().count("\n") > 2
+    refused = CliRunner().invoke(main, ["reproduce", "ca3-functional", "--full", "--out", str(tmp_path)])
+    assert refused.exit_code != 0 and "--full" in refused.output
