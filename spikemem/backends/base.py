@@ -24,6 +24,7 @@ class Capability(str, enum.Enum):
     IF_CURR_DELTA = "cell:IF_curr_delta"
     SPIKE_SOURCE_ARRAY = "cell:SpikeSourceArray"
     SPIKE_SOURCE_POISSON = "cell:SpikeSourcePoisson"
+    DISCRETE_LIF = "cell:DiscreteLIF"
     STDP = "plasticity:STDP"
     STDP_HETEROGENEOUS_DELAYS = "plasticity:STDP with per-synapse delays"
     SCHEDULE = "schedule"

@@ -8,12 +8,14 @@ PyNN's: ms, mV, nA, nF, µS, Hz.
 from .cells import IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
 from .connectivity import Synapses, delay_steps, resolve
 from .connectors import AllToAll, FixedProbability, FromList, OneToOne
+from .dendrites import DendriticNeuron
 from .errors import IRValidationError, UnsupportedFeature
 from .network import NUMERICS, Network
 from .plasticity import STDP, Additive, Multiplicative, SpikePair
 from .population import Population, PopulationView
 from .projection import Projection
 from .schedule import Phase, Schedule, Stimulus
+from .lowering import lower_dendrites
 from .serialize import schedule_from_dict, schedule_to_dict
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "STDP",
     "Additive",
     "AllToAll",
+    "DendriticNeuron",
     "FixedProbability",
     "FromList",
     "IF_curr_delta",
@@ -41,6 +44,7 @@ __all__ = [
     "Synapses",
     "UnsupportedFeature",
     "delay_steps",
+    "lower_dendrites",
     "resolve",
     "schedule_from_dict",
     "schedule_to_dict",

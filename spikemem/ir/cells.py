@@ -20,6 +20,7 @@ from ._checks import (
     scalar_or_array,
     strict_keywords,
 )
+from .dendrites import DendriticNeuron
 from .errors import IRValidationError
 
 Param = float | np.ndarray
@@ -169,6 +170,94 @@ class IF_curr_delta(_LIFChecks):  # noqa: N801  (PyNN's name)
 
 
 
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class DiscreteLIF:
+    """Discrete-time leaky integrate-and-fire neuron with subtractive reset (no PyNN equivalent).
+
+    The neuron of HLOP's DSR training (Xiao et al. 2024; ``modules/neuron_dsr.py`` of the
+    authors' code). It is defined per time step of length ``dt`` (ms), not by an ODE. At step
+    ``t``, with ``I[t]`` the input (mV) and ``u`` the membrane potential relative to rest (mV):
+
+    - input: ``I[t] = i_offset + Σ w_E − Σ w_I`` over the spikes arriving at step ``t``
+      (weights in mV, the sign from the receptor);
+    - leaky (``tau_m`` given): ``u[t] = β·u[t−1] + (1 − β)·I[t]`` with ``β = exp(−dt/tau_m)``,
+      so a constant input ``I`` drives ``u`` towards ``I``;
+    - integrate-and-fire (``tau_m=None``): ``u[t] = u[t−1] + I[t]``;
+    - spike when ``u[t] >= alpha·v_thresh``; then ``u[t] ← u[t] − v_thresh`` (subtractive
+      reset, no refractory period, so at most one spike per step).
+
+    HLOP's hidden neurons use ``tau_m = 1``, ``dt = 0.05`` (β ≈ 0.951), ``alpha = 0.3``; its
+    spiking lateral neurons are the integrate-and-fire form with ``v_thresh = 1``,
+    ``alpha = 1`` and ``v_init = 0.5``, which makes the spike count over ``n`` steps of a
+    constant input ``c ∈ [0, 1]`` equal to ``floor(n·c + 1/2)``.
+
+    Backends without :attr:`spikemem.backends.base.Capability.DISCRETE_LIF` raise
+    :class:`~spikemem.ir.UnsupportedFeature` for it.
+
+    Parameters
+    ----------
+    tau_m : float or array or None
+        Membrane time constant (ms), in [1e-6, 1e6]; ``None`` for the integrate-and-fire form
+        without leak (whole population).
+    v_thresh : float or array
+        Reset step ``V_th`` (mV), in (0, 1e4]; the threshold is ``alpha·v_thresh``.
+    alpha : float or array
+        Threshold factor (dimensionless), in (0, 1e3].
+    i_offset : float or array
+        Constant input (mV), added to ``I[t]`` at every step.
+    v_init : float or array or None
+        Initial membrane potential (mV); ``None`` means 0 (rest).
+    """
+
+    kind: ClassVar[str] = "DiscreteLIF"
+    receptors: ClassVar[tuple[str, ...]] = ("excitatory", "inhibitory")
+    state_variables: ClassVar[tuple[str, ...]] = ("v",)
+
+    tau_m: Param | None = 1.0
+    v_thresh: Param = 1.0
+    alpha: Param = 1.0
+    i_offset: Param = 0.0
+    v_init: Param | None = None
+
+    def __post_init__(self) -> None:
+        lengths: dict[str, int] = {}
+        for name in ("tau_m", "v_thresh", "alpha", "i_offset", "v_init"):
+            value = getattr(self, name)
+            if value is None and name in ("tau_m", "v_init"):
+                continue
+            value = scalar_or_array(self.kind, name, value)
+            object.__setattr__(self, name, value)
+            if isinstance(value, np.ndarray):
+                lengths[name] = value.size
+        if len(set(lengths.values())) > 1:
+            first = next(iter(lengths))
+            name = next(n for n, size in lengths.items() if size != lengths[first])
+            raise IRValidationError(
+                self.kind, name, f"array of length {lengths[name]}",
+                f"a scalar or an array of length {lengths[first]} (as {first})",
+            )
+        if self.tau_m is not None:
+            check_range(self.kind, "tau_m", self.tau_m, low=MIN_POSITIVE, high=1e6)
+        check_range(self.kind, "v_thresh", self.v_thresh, low=0.0, low_open=True, high=1e4)
+        check_range(self.kind, "alpha", self.alpha, low=0.0, low_open=True, high=1e3)
+        check_range(self.kind, "i_offset", self.i_offset, low=-1e6, high=1e6)
+        if self.v_init is not None:
+            check_range(self.kind, "v_init", self.v_init, low=-1e4, high=1e4)
+
+    @classmethod
+    def parameter_names(cls) -> tuple[str, ...]:
+        """Names of the neuron parameters (``v_init`` excluded)."""
+        return ("tau_m", "v_thresh", "alpha", "i_offset")
+
+    def check_size(self, owner: str, size: int) -> None:
+        """Raise if a per-neuron array does not have ``size`` entries."""
+        for name in self.parameter_names() + ("v_init",):
+            value = getattr(self, name)
+            if value is not None:
+                check_size_matches(owner, name, value, size)
+
+
 def _check_v_init(cell: Any) -> None:
     if cell.v_init is None:
         return
@@ -304,11 +393,12 @@ class SpikeSourcePoisson:
 
 
 CELL_TYPES: dict[str, type] = {
-    cls.kind: cls for cls in (IF_curr_exp, IF_curr_delta, SpikeSourceArray, SpikeSourcePoisson)
+    cls.kind: cls
+    for cls in (IF_curr_exp, IF_curr_delta, SpikeSourceArray, SpikeSourcePoisson, DiscreteLIF, DendriticNeuron)
 }
 """Every cell type of the IR, by its PyNN name."""
 
-Cell = IF_curr_exp | IF_curr_delta | SpikeSourceArray | SpikeSourcePoisson
+Cell = IF_curr_exp | IF_curr_delta | SpikeSourceArray | SpikeSourcePoisson | DiscreteLIF | DendriticNeuron
 
 
 def is_source(cell: Any) -> bool:

@@ -30,12 +30,15 @@ class Synapses:
         Weights (nA; mV for ``IF_curr_delta`` targets), ``>= 0``.
     delay : ndarray of float64
         Delays (ms) before rounding to the grid.
+    segment : ndarray of int64 or None
+        Target dendritic segment of each synapse (``None`` unless the post cells are dendritic).
     """
 
     pre: np.ndarray
     post: np.ndarray
     weight: np.ndarray
     delay: np.ndarray
+    segment: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -77,7 +80,10 @@ def resolve(projection: Projection, seed: int = 0) -> Synapses:
             weight = connector.weight.astype(np.float64)
         if connector.delay is not None:
             delay = connector.delay.astype(np.float64)
-    return Synapses(pre=pre.astype(np.int64), post=post.astype(np.int64), weight=weight, delay=delay)
+    segment = None
+    if projection.segment is not None:
+        segment = _per_synapse(owner, "segment", projection.segment, count).astype(np.int64)
+    return Synapses(pre=pre.astype(np.int64), post=post.astype(np.int64), weight=weight, delay=delay, segment=segment)
 
 
 def _per_synapse(owner: str, name: str, value: float | np.ndarray, count: int) -> np.ndarray:

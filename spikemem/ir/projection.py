@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_choice, check_name, check_range, scalar_or_array, strict_keywords
+from ._checks import check_choice, check_name, check_range, readonly_int_array, scalar_or_array, strict_keywords
 from .cells import is_source
+from .dendrites import DendriticNeuron
 from .connectors import CONNECTOR_TYPES, FromList, OneToOne
 from .errors import IRValidationError
 from .plasticity import STDP
@@ -41,6 +42,11 @@ class Projection:
         Receptor type on the post neuron.
     plasticity : STDP or None
         Plasticity rule, or ``None`` for static synapses.
+    segment : int or array of int or None
+        Target dendritic segment of each synapse (index within the post neuron, one value for
+        all synapses or one per synapse in resolve order). Required when ``post`` is a
+        :class:`~spikemem.ir.DendriticNeuron` population (then the weight must be 1, the
+        receptor excitatory and the synapses static), and ``None`` otherwise.
     """
 
     name: str
@@ -51,6 +57,7 @@ class Projection:
     delay: Any = 1.0
     receptor: str = "excitatory"
     plasticity: Any = None
+    segment: Any = None
 
     def __post_init__(self) -> None:
         check_name("Projection", self.name)
@@ -70,6 +77,29 @@ class Projection:
         if self.plasticity is not None and not isinstance(self.plasticity, STDP):
             raise IRValidationError(owner, "plasticity", self.plasticity, "None or STDP")
         self._check_connector(owner)
+        self._check_segment(owner)
+
+    def _check_segment(self, owner: str) -> None:
+        cell = self.post.population.cell
+        if not isinstance(cell, DendriticNeuron):
+            if self.segment is not None:
+                raise IRValidationError(owner, "segment", self.segment, "None (the post cells have no dendritic segments)")
+            return
+        if self.segment is None:
+            raise IRValidationError(owner, "segment", None, "the target segment of each synapse (post is a DendriticNeuron)")
+        if isinstance(self.segment, (int, np.integer)) and not isinstance(self.segment, bool):
+            segment: int | np.ndarray = int(self.segment)
+        else:
+            segment = readonly_int_array(owner, "segment", self.segment)
+        check_range(owner, "segment", segment, low=0, high=cell.n_segments - 1)
+        object.__setattr__(self, "segment", segment)
+        if self.receptor != "excitatory" or self.plasticity is not None:
+            raise IRValidationError(owner, "receptor", self.receptor, "static excitatory synapses onto dendritic segments")
+        weights = np.atleast_1d(np.asarray(self.weight))
+        if isinstance(self.connector, FromList) and self.connector.weight is not None:
+            weights = self.connector.weight
+        if np.any(weights != 1.0):
+            raise IRValidationError(owner, "weight", float(weights[weights != 1.0][0]), "1 (each synapse onto a segment counts one event)")
 
     def _check_connector(self, owner: str) -> None:
         connector = self.connector

@@ -59,6 +59,7 @@ def network_to_dict(network: Any) -> dict:
                 "delay": q.delay,
                 "receptor": q.receptor,
                 "plasticity": None if q.plasticity is None else _object_to_dict(q.plasticity),
+                "segment": q.segment,
             }
             for q in network.projections
         ],
@@ -139,6 +140,7 @@ def _network_from_dict(data: dict) -> Any:
                 delay=entry["delay"],
                 receptor=entry["receptor"],
                 plasticity=_plasticity_from_dict(entry.get("plasticity"), owner),
+                segment=entry.get("segment"),
             )
         )
     return Network(

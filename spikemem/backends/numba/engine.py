@@ -36,6 +36,7 @@ class NumbaBackend:
             Capability.IF_CURR_DELTA,
             Capability.SPIKE_SOURCE_ARRAY,
             Capability.SPIKE_SOURCE_POISSON,
+            Capability.DISCRETE_LIF,
             Capability.STDP,
             Capability.SCHEDULE,
             Capability.RECORD_STATE,

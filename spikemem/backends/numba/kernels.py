@@ -6,7 +6,9 @@ One call advances the network by whole steps; Python only runs between chunks. P
    ``scale_e``/``scale_i``) or, for delta cells, to ``V``; the slot is cleared;
 2. **integrate** every non-refractory neuron over the step with its linear propagators
    (refractory ones count down and keep ``V``); then the currents decay;
-3. **threshold**: ``V >= v_thresh`` spikes at step ``t``, ``V <- v_reset``, counter ``<- nref``;
+3. **threshold**: ``V >= v_thresh`` spikes at step ``t``; dendritic segment and soma counters
+   take their events and fire (:mod:`.dendrites`), ``V <- v_reset`` (``V <- V - v_reset``
+   in segments with a subtractive reset, i.e. ``DiscreteLIF``), counter ``<- nref``;
    source spikes of step ``t`` are appended;
 4. **plasticity**: arrivals of step ``t`` enter the STDP traces; potentiation for post arrivals,
    then depression for pre arrivals (clipped per event when asked);
@@ -19,6 +21,7 @@ import math
 
 import numpy as np
 from numba import njit
+
 
 
 @njit(cache=True, inline="always")
@@ -153,10 +156,63 @@ def _threshold(a, b, uniform, k, v_thresh, v, spiked, count):
     return count
 
 
+# -- dendritic segments (see spikemem.ir.dendrites for the semantics) ------------------------
+
+
+@njit(cache=True)
+def count_and_fire(t, ring, count, refc, threshold, window, fired):
+    """One step of a bank of counters; returns how many fired (their indices in ``fired``)."""
+    slot = t % ring.shape[0]
+    n_fired = 0
+    for g in range(count.size):
+        event = ring[slot, g]
+        ring[slot, g] = 0.0
+        if refc[g] == 0:
+            count[g] += event
+        else:
+            refc[g] -= 1
+        if count[g] >= threshold[g]:
+            count[g] = 0.0
+            refc[g] = 2 * window[g]
+            fired[n_fired] = g
+            n_fired += 1
+    return n_fired
+
+
+@njit(cache=True)
+def dendrites_step(t, table, state, spiked, n_spiked):
+    """Segments, then somata, at step ``t``; soma spikes are appended to ``spiked``."""
+    seg_theta, seg_window, seg_soma, soma_k, soma_window, soma_first = table
+    seg_ring, seg_count, seg_refc, soma_ring, soma_count, soma_refc, fired = state
+    n_fired = count_and_fire(t, seg_ring, seg_count, seg_refc, seg_theta, seg_window, fired)
+    slots = soma_ring.shape[0]
+    for q in range(n_fired):
+        g = fired[q]
+        j = seg_soma[g]
+        soma_ring[(t + 1) % slots, j] += 1.0
+        soma_ring[(t + 1 + soma_window[j]) % slots, j] -= 1.0
+    n_fired = count_and_fire(t, soma_ring, soma_count, soma_refc, soma_k, soma_window, fired)
+    for q in range(n_fired):
+        spiked[n_spiked] = soma_first + fired[q]
+        n_spiked += 1
+    return n_spiked
+
+
+@njit(cache=True)
+def send_to_segments(t, s, synapses, seg_window, seg_ring):
+    """Schedule the +1/−1 events of presynaptic neuron ``s``'s synapses onto segments."""
+    row_ptr, target, delay = synapses
+    slots = seg_ring.shape[0]
+    for e in range(row_ptr[s], row_ptr[s + 1]):
+        g = target[e]
+        seg_ring[(t + delay[e]) % slots, g] += 1.0
+        seg_ring[(t + delay[e] + seg_window[g]) % slots, g] -= 1.0
+
+
 @njit(cache=True)
 def run_steps(
     t_begin, t_end, dt, neurons, segmentation, state, synapses, ring, sources, spike_buf, n_spikes,
-    plastic, record,
+    plastic, record, dendrites,
 ):
     """Advance from step ``t_begin`` to at most ``t_end``; return ``(t_reached, n_spikes, n_samples)``.
 
@@ -171,6 +227,8 @@ def run_steps(
     spk_step, spk_id = spike_buf
     hist_ids, hist_n, fparams, iparams, enabled, plastic_idx, traces = plastic
     rec_every, rec_ids, rec_v, rec_ie, rec_ii, n_samples = record
+    dend_table, dend_state, dend_synapses = dendrites
+    has_dendrites = dend_state[1].size > 0
     n_dyn = v.size
     n_slots = ring.shape[0]
     history = hist_n.size
@@ -194,11 +252,15 @@ def run_steps(
         # 3: threshold and reset, then source spikes
         count = 0
         for g in range(segments.shape[0]):
+            first = count
             count = _threshold(segments[g, 0], segments[g, 1], segments[g, 2] == 1, seg_params[g], v_thresh, v, spiked, count)
-        for k in range(count):
-            j = spiked[k]
-            v[j] = v_reset[j]
-            refc[j] = nref[j]
+            subtractive = segments[g, 3] == 1  # DiscreteLIF: V <- V - v_reset (the step V_th)
+            for k in range(first, count):
+                j = spiked[k]
+                v[j] = v[j] - v_reset[j] if subtractive else v_reset[j]
+                refc[j] = nref[j]
+        if has_dendrites:
+            count = dendrites_step(t, dend_table, dend_state, spiked, count)
         for q in range(src_ptr[t], src_ptr[t + 1]):
             spiked[count] = src_ids[q]
             count += 1
@@ -221,6 +283,8 @@ def run_steps(
                 if arrival >= n_slots:
                     arrival -= n_slots
                 ring[arrival, target[e]] += weight[e]
+            if has_dendrites:
+                send_to_segments(t, s, dend_synapses, dend_table[1], dend_state[0])
         # state sampling (end-of-step values)
         if rec_ids.size > 0 and t % rec_every == 0:
             for q in range(rec_ids.size):

@@ -14,18 +14,25 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...ir import IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
-from ...ir.cells import is_source
-from ...ir.connectivity import delay_steps, projection_seed, resolve
+from ...ir.cells import DiscreteLIF, is_source
+from ...ir.connectivity import Synapses, delay_steps, projection_seed, resolve
+from ...ir.dendrites import DendriticNeuron
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
+from .dendrites import DendriteTable, build_dendrite_table, dendritic_populations
 
 BACKEND = "numba"
+SUPPORTED_CELLS = (IF_curr_exp, IF_curr_delta, SpikeSourceArray, SpikeSourcePoisson, DiscreteLIF, DendriticNeuron)
 
 
 @dataclass
 class NeuronTable:
-    """Per-neuron constants of the linear step ``V' = V·P22 + c0 + P21e·Ie - P21i·Ii + jump·(inE - inI)``."""
+    """Per-neuron constants of the linear step ``V' = V·P22 + c0 + P21e·Ie - P21i·Ii + jump·(inE - inI)``.
+
+    After a spike ``V ← v_reset``, except in segments flagged *subtractive* (``DiscreteLIF``),
+    where ``V ← V − v_reset`` (there ``v_reset`` holds the reset step ``V_th``).
+    """
 
     P22: np.ndarray
     c0: np.ndarray
@@ -40,24 +47,26 @@ class NeuronTable:
     v_reset: np.ndarray
     nref: np.ndarray
     v_init: np.ndarray
-    segments: np.ndarray | None = None  # (n_seg, 3): first, stop, uniform flag
+    segments: np.ndarray | None = None  # (n_seg, 4): first, stop, uniform flag, subtractive-reset flag
     seg_params: np.ndarray | None = None  # (n_seg, 10): the constants of a uniform segment
 
 
 LINEAR_CONSTANTS = ("P22", "c0", "P21e", "P21i", "P11e", "P11i", "scale_e", "scale_i", "jump", "v_thresh")
 
 
-def segment_table(table: NeuronTable, sizes: list[int]) -> None:
-    """Mark each population whose constants are all equal as a uniform segment (fast path)."""
+def segment_table(table: NeuronTable, sizes: list[int], subtractive: list[bool] | None = None) -> None:
+    """One segment per population: mark those whose constants are all equal as uniform (fast
+    path), and those with a subtractive reset (``subtractive[k]``, default none)."""
     rows, params, start = [], [], 0
-    for size in sizes:
+    subtractive = [False] * len(sizes) if subtractive is None else subtractive
+    for size, sub in zip(sizes, subtractive):
         stop = start + size
         columns = [getattr(table, name)[start:stop] for name in LINEAR_CONSTANTS]
         uniform = all(np.all(c == c[0]) for c in columns)
-        rows.append((start, stop, int(uniform)))
+        rows.append((start, stop, int(uniform), int(sub)))
         params.append([c[0] for c in columns])
         start = stop
-    table.segments = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    table.segments = np.array(rows, dtype=np.int64).reshape(-1, 4)
     table.seg_params = np.array(params, dtype=np.float64).reshape(-1, len(LINEAR_CONSTANTS))
 
 
@@ -104,6 +113,7 @@ class Layout:
     synapses: SynapseTable
     plastic: PlasticTable
     state_variables: dict[str, tuple[str, ...]]
+    dendrites: DendriteTable
 
 
 def _per_neuron(value: float | np.ndarray, size: int) -> np.ndarray:
@@ -145,6 +155,10 @@ def _neuron_table(network: Network, dynamic: list, dt: float, numerics: str) -> 
     }
     for pop in dynamic:
         cell, n = pop.cell, pop.size
+        if isinstance(cell, DiscreteLIF):
+            for name, column in _discrete_lif_columns(cell, n, dt).items():
+                columns[name].append(column)
+            continue
         p = {name: _per_neuron(getattr(cell, name), n) for name in cell.parameter_names()}
         P22, P20, _, _ = lif_propagators(p["tau_m"], p["cm"], p["tau_m"], dt, numerics)
         if isinstance(cell, IF_curr_exp):
@@ -179,8 +193,31 @@ def _neuron_table(network: Network, dynamic: list, dt: float, numerics: str) -> 
     }
     merged["nref"] = merged["nref"].astype(np.int32)
     table = NeuronTable(**{k: np.ascontiguousarray(v) for k, v in merged.items()})
-    segment_table(table, [p.size for p in dynamic])
+    segment_table(table, [p.size for p in dynamic], [isinstance(p.cell, DiscreteLIF) for p in dynamic])
     return table
+
+
+def _discrete_lif_columns(cell: DiscreteLIF, n: int, dt: float) -> dict[str, np.ndarray]:
+    """``DiscreteLIF`` on the linear step: ``V' = β·V + (1 − β)·(i_offset + inE − inI)``
+    (``β = exp(-dt/tau_m)``; ``β = 1`` and gain 1 without leak), threshold ``alpha·v_thresh``,
+    subtractive reset by ``v_thresh``, no refractory period and no synaptic currents."""
+    zeros = np.zeros(n)
+    if cell.tau_m is None:
+        beta, gain = np.ones(n), np.ones(n)
+    else:
+        tau_m = _per_neuron(cell.tau_m, n)
+        beta, gain = np.exp(-dt / tau_m), -np.expm1(-dt / tau_m)
+    v_thresh = _per_neuron(cell.v_thresh, n)
+    return {
+        "P22": beta,
+        "c0": gain * _per_neuron(cell.i_offset, n),
+        "P21e": zeros, "P21i": zeros, "P11e": zeros, "P11i": zeros, "scale_e": zeros, "scale_i": zeros,
+        "jump": gain,
+        "v_thresh": _per_neuron(cell.alpha, n) * v_thresh,
+        "v_reset": v_thresh,
+        "nref": np.zeros(n, dtype=np.int64),
+        "v_init": zeros if cell.v_init is None else _per_neuron(cell.v_init, n),
+    }
 
 
 def _synapse_table(network: Network, offsets: dict[str, int], n_dynamic: int, n_total: int, dt: float, seed: int):
@@ -198,6 +235,9 @@ def _synapse_table(network: Network, offsets: dict[str, int], n_dynamic: int, n_
             k = int(np.argmax(error))
             if error[k] > worst[0]:
                 worst = (float(error[k]), proj.name, float(syn.delay[k]))
+        if isinstance(proj.post.population.cell, DendriticNeuron):
+            syn = Synapses(pre=syn.pre[:0], post=syn.post[:0], weight=syn.weight[:0], delay=syn.delay[:0])
+            steps = steps[:0]  # synapses onto segments live in the dendrite table
         receptor = 0 if proj.receptor == "excitatory" else 1
         pre_all.append(syn.pre + offsets[proj.pre.name])
         tgt_all.append(receptor * n_dynamic + syn.post + offsets[proj.post.name])
@@ -298,12 +338,13 @@ def _plastic_table(network: Network, offsets: dict[str, int], n_total: int, syna
 def build_layout(network: Network, dt: float, numerics: str, seed: int) -> Layout:
     """Flatten ``network`` for the kernels at time step ``dt`` (ms)."""
     for pop in network.populations:
-        if not isinstance(pop.cell, (IF_curr_exp, IF_curr_delta, SpikeSourceArray, SpikeSourcePoisson)):
+        if not isinstance(pop.cell, SUPPORTED_CELLS):
             raise UnsupportedFeature(f"cell type {type(pop.cell).__name__}", BACKEND)
-    dynamic = [p for p in network.populations if not is_source(p.cell)]
+    dendritic = dendritic_populations(network)
+    dynamic = [p for p in network.populations if not is_source(p.cell) and p not in dendritic]
     sources = [p for p in network.populations if is_source(p.cell)]
     offsets, position = {}, 0
-    for pop in dynamic + sources:
+    for pop in dynamic + dendritic + sources:  # global ids: LIF cells, dendritic somata, sources
         offsets[pop.name] = position
         position += pop.size
     n_dynamic = sum(p.size for p in dynamic)
@@ -320,6 +361,7 @@ def build_layout(network: Network, dt: float, numerics: str, seed: int) -> Layou
         synapses=synapses,
         plastic=_plastic_table(network, offsets, n_total, synapses),
         state_variables={p.name: p.cell.state_variables for p in network.populations},
+        dendrites=build_dendrite_table(network, offsets, n_total, dt, seed),
     )
 
 

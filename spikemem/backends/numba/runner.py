@@ -67,6 +67,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     spk_step = np.zeros(capacity, dtype=np.int64)
     spk_id = np.zeros(capacity, dtype=np.int64)
     n_spikes = n_samples = 0
+    dendrites = _dendrite_arrays(layout.dendrites)
     setup_s = time.perf_counter() - started
 
     def call(t0: int, t1: int) -> tuple[int, int, int]:
@@ -75,6 +76,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
             ring, (src_ptr, src_ids), (spk_step, spk_id), n_spikes,
             (hist[0], hist[1], plastic.fparams, plastic.iparams, enabled, plastic_idx, traces),
             (every, rec_ids, rec_buffers[0], rec_buffers[1], rec_buffers[2], n_samples),
+            dendrites,
         )
 
     jit_started = time.perf_counter()
@@ -113,6 +115,18 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
         runnable, schedule, spk_step[:n_spikes], spk_id[:n_spikes], rec_ids, spans, rec_buffers, n_samples,
         weights, phases, {"build_s": runnable.build_s, "setup_s": setup_s, "jit_s": jit_s, "loop_s": loop_s},
     )
+
+
+def _dendrite_arrays(table: Any) -> tuple:
+    """Kernel arguments for the dendritic counters: (constants, fresh state, synapses)."""
+    n_seg, n_soma = table.n_segments, table.soma_k.size
+    constants = (table.seg_theta, table.seg_window, table.seg_soma, table.soma_k, table.soma_window, table.soma_first)
+    state = (
+        np.zeros((table.seg_slots, n_seg)), np.zeros(n_seg), np.zeros(n_seg, dtype=np.int64),
+        np.zeros((table.soma_slots, n_soma)), np.zeros(n_soma), np.zeros(n_soma, dtype=np.int64),
+        np.zeros(max(n_seg, n_soma, 1), dtype=np.int64),
+    )
+    return constants, state, (table.row_ptr, table.target, table.delay)
 
 
 def kernels_chunk() -> int:
