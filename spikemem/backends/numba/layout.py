@@ -59,7 +59,7 @@ def segment_table(table: NeuronTable, sizes: list[int], subtractive: list[bool] 
     path), and those with a subtractive reset (``subtractive[k]``, default none)."""
     rows, params, start = [], [], 0
     subtractive = [False] * len(sizes) if subtractive is None else subtractive
-    for size, sub in zip(sizes, subtractive):
+    for size, sub in zip(sizes, subtractive, strict=True):
         stop = start + size
         columns = [getattr(table, name)[start:stop] for name in LINEAR_CONSTANTS]
         uniform = all(np.all(c == c[0]) for c in columns)

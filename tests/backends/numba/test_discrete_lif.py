@@ -40,12 +40,20 @@ def run(cell: DiscreteLIF, n: int, steps: int, *, dt: float = 1.0, source=None, 
         pops.append(src)
         for receptor, w in (("excitatory", np.maximum(weights, 0)), ("inhibitory", np.maximum(-weights, 0))):
             i, j = np.nonzero(w)
-            projs.append(ir.Projection(
-                name=receptor, pre=src, post=pops[0], connector=ir.FromList(pre=i, post=j, weight=w[i, j]),
-                delay=dt, receptor=receptor,
-            ))
+            projs.append(
+                ir.Projection(
+                    name=receptor,
+                    pre=src,
+                    post=pops[0],
+                    connector=ir.FromList(pre=i, post=j, weight=w[i, j]),
+                    delay=dt,
+                    receptor=receptor,
+                )
+            )
     net = ir.Network(populations=tuple(pops), projections=tuple(projs), dt=dt)
-    rec = spikemem.compile(net, backend="numba", record=RecordSpec(state={"n": ("v",)})).run(duration=steps * dt)
+    rec = spikemem.compile(net, backend="numba", record=RecordSpec(state={"n": ("v",)})).run(
+        duration=steps * dt
+    )
     spikes = np.zeros((steps, n), dtype=bool)
     spikes[rec.spikes["n"].steps, rec.spikes["n"].ids] = True
     return spikes, rec.state["n"].values["v"]
@@ -57,7 +65,9 @@ def test_leaky_constant_input_follows_the_recurrence(dt):
     cell = DiscreteLIF(tau_m=1.0 if dt == 0.05 else 20.0, v_thresh=0.3, alpha=0.3, i_offset=i_offset)
     spikes, trace = run(cell, 5, 200, dt=dt)
     beta = math.exp(-0.05)
-    expected, u = closed_form(np.tile(i_offset, (200, 1)), beta=beta, gain=1 - beta, theta=0.09, vth=0.3, u0=np.zeros(5))
+    expected, u = closed_form(
+        np.tile(i_offset, (200, 1)), beta=beta, gain=1 - beta, theta=0.09, vth=0.3, u0=np.zeros(5)
+    )
     np.testing.assert_array_equal(spikes, expected)
     np.testing.assert_allclose(trace, u, rtol=1e-12, atol=1e-14)
     assert spikes[:, 3].sum() > 50 and not spikes[:, 4].any()  # strong input fires often, negative never
@@ -85,7 +95,9 @@ def test_synaptic_input_is_scaled_by_one_minus_beta_and_signed_by_receptor():
     arriving = np.zeros((steps, n))
     arriving[1:] = pattern[:-1].astype(float) @ weights  # one step of delay
     beta = math.exp(-1 / 20)
-    expected, u = closed_form(arriving, beta=beta, gain=-math.expm1(-1 / 20), theta=0.2, vth=0.4, u0=[0.0, 0.1, -0.1, 0.2])
+    expected, u = closed_form(
+        arriving, beta=beta, gain=-math.expm1(-1 / 20), theta=0.2, vth=0.4, u0=[0.0, 0.1, -0.1, 0.2]
+    )
     np.testing.assert_array_equal(spikes, expected)
     np.testing.assert_allclose(trace, u, rtol=1e-12, atol=1e-12)
     assert expected.any()
@@ -93,13 +105,17 @@ def test_synaptic_input_is_scaled_by_one_minus_beta_and_signed_by_receptor():
 
 def test_mixed_with_standard_cells_keeps_their_reset():
     """A DiscreteLIF segment next to an IF_curr_delta one: each keeps its own reset rule."""
-    delta = ir.IF_curr_delta(v_rest=0.0, v_reset=-5.0, v_thresh=1.0, tau_m=10.0, cm=1.0, i_offset=0.5, tau_refrac=0.0)
+    delta = ir.IF_curr_delta(
+        v_rest=0.0, v_reset=-5.0, v_thresh=1.0, tau_m=10.0, cm=1.0, i_offset=0.5, tau_refrac=0.0
+    )
     pops = (
         ir.Population(name="d", size=1, cell=delta),
         ir.Population(name="n", size=1, cell=DiscreteLIF(tau_m=None, v_thresh=1.0, alpha=1.0, i_offset=0.25)),
     )
     net = ir.Network(populations=pops, dt=1.0)
-    rec = spikemem.compile(net, backend="numba", record=RecordSpec(state={"d": ("v",), "n": ("v",)})).run(duration=30.0)
+    rec = spikemem.compile(net, backend="numba", record=RecordSpec(state={"d": ("v",), "n": ("v",)})).run(
+        duration=30.0
+    )
     v_n = rec.state["n"].values["v"][:, 0]
     assert v_n.min() > -1e-9 and v_n.max() < 1.0  # subtractive: never below 0 for positive input
     assert rec.state["d"].values["v"][:, 0].min() < -4.0  # reset to v_reset = -5 after its spikes

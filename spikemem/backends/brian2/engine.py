@@ -1,0 +1,535 @@
+"""The Brian2 backend: compile an IR network for Brian2's runtime, cpp_standalone or
+cuda_standalone device and run it into a :class:`~spikemem.results.Recording`."""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import sys
+import tempfile
+import time
+import weakref
+from typing import Any
+
+import numpy as np
+
+from ...ir.errors import IRValidationError
+from ...ir.network import NUMERICS, Network, check_delays, check_dt
+from ...ir.schedule import Schedule
+from ..base import Capability, RecordSpec
+from ..common import phase_steps, source_spikes
+from . import devices
+from .lowering import BACKEND, Plan, lower, phase_plan, single_phase_plan, weights_in_resolve_order
+from .network import STATE_NAMES, Objects, build_objects
+
+
+class Brian2Backend:
+    """Brian2 (the field's reference simulator) and brian2cuda (GPU).
+
+    Options of :meth:`compile`, besides those every backend takes (``dt`` in ms, ``numerics``,
+    ``seed``, ``record``, ``progress``):
+
+    device : {"runtime", "cpp_standalone", "cuda_standalone"}
+        ``runtime`` runs from Python (Cython when a C++ compiler works, else numpy; ``target``
+        forces one); the standalone devices generate, compile and run a C++ / CUDA project.
+    target : {"cython", "numpy"} or None
+        Code-generation target of the runtime device.
+    build_dir : str or None
+        Project folder of the standalone devices; default a temporary folder, deleted with the
+        compiled network (:meth:`Brian2Runnable.close`).
+    build_binary : bool
+        Standalone devices: ``False`` generates the code but does not compile it (``run``
+        then raises); for checking CUDA code generation without a GPU.
+    prefs : dict or None
+        Extra Brian2 preferences for the build and the runs, e.g. brian2cuda's
+        ``{"devices.cuda_standalone.cuda_backend.detect_gpus": False, ...}``. They are restored
+        afterwards.
+
+    The generated model repeats the reference engine's arithmetic operation by operation, so
+    on the ``cython`` and ``cpp_standalone`` targets spikes, states and weights are identical to
+    the Numba engine's; see ``spikemem/backends/brian2/README.md`` for the layout and the exceptions.
+    """
+
+    name = BACKEND
+
+    def __init__(self) -> None:
+        import importlib.util
+
+        if importlib.util.find_spec("brian2") is None:
+            raise ImportError("Brian2 is not installed: pip install 'spikemem[brian2]'")
+
+    capabilities = frozenset(
+        {
+            Capability.NUMERICS_EXACT,
+            Capability.NUMERICS_SPINNAKER,
+            Capability.IF_CURR_EXP,
+            Capability.IF_CURR_DELTA,
+            Capability.DISCRETE_LIF,
+            Capability.SPIKE_SOURCE_ARRAY,
+            Capability.SPIKE_SOURCE_POISSON,
+            Capability.STDP,
+            Capability.STDP_HETEROGENEOUS_DELAYS,
+            Capability.SCHEDULE,
+            Capability.RECORD_STATE,
+            Capability.RECORD_WEIGHTS,
+            Capability.SPIKE_EXACT,
+        }
+    )
+
+    def compile(
+        self,
+        network: Network,
+        schedule: Schedule | None = None,
+        *,
+        dt: float | None = None,
+        numerics: str | None = None,
+        seed: int = 0,
+        record: RecordSpec | None = None,
+        progress: bool | None = None,
+        device: str = "runtime",
+        target: str | None = None,
+        build_dir: str | None = None,
+        build_binary: bool = True,
+        prefs: dict | None = None,
+    ) -> Brian2Runnable:
+        """Compile ``network`` for Brian2; see the class docstring for the options."""
+        if not isinstance(network, Network):
+            raise IRValidationError("compile", "network", type(network).__name__, "a spikemem.ir.Network")
+        dt = network.dt if dt is None else check_dt("compile", dt)
+        numerics = network.numerics if numerics is None else numerics
+        if numerics not in NUMERICS:
+            raise IRValidationError("compile", "numerics", numerics, "one of " + ", ".join(NUMERICS))
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
+            raise IRValidationError("compile", "seed", seed, "an integer in [0, 2**63)")
+        if schedule is not None:
+            if not isinstance(schedule, Schedule):
+                raise IRValidationError(
+                    "compile", "schedule", type(schedule).__name__, "None or a spikemem.ir.Schedule"
+                )
+            schedule.check_against(network)
+        record = RecordSpec() if record is None else record
+        if not isinstance(record, RecordSpec):
+            raise IRValidationError("compile", "record", type(record).__name__, "a RecordSpec")
+        record.check_against(network)
+        if device not in devices.DEVICES:
+            raise IRValidationError("compile", "device", device, "one of " + ", ".join(devices.DEVICES))
+        if target is not None and (device != "runtime" or target not in devices.TARGETS):
+            allowed = "None, or one of " + ", ".join(devices.TARGETS) + " with device='runtime'"
+            raise IRValidationError("compile", "target", target, allowed)
+        if prefs is not None and not isinstance(prefs, dict):
+            raise IRValidationError("compile", "prefs", prefs, "None or a dict of Brian2 preferences")
+        check_delays(network, dt)
+        import brian2  # noqa: F401 - fail here, with ImportError, when Brian2 is missing
+
+        started = time.perf_counter()
+        lowered = _point_neurons(network, dt, int(seed))
+        plan = lower(lowered, dt, numerics, int(seed))
+        lower_s = time.perf_counter() - started
+        options = dict(
+            network=network,
+            lowered=lowered,
+            schedule=schedule,
+            plan=plan,
+            seed=int(seed),
+            record=record,
+            progress=progress,
+            lower_s=lower_s,
+            extra_prefs=dict(prefs or {}),
+        )
+        if device == "runtime":
+            return RuntimeRunnable(target=devices.runtime_target(target), **options)
+        return StandaloneRunnable(
+            device=device, build_dir=build_dir, build_binary=bool(build_binary), **options
+        )
+
+
+class Brian2Runnable:
+    """A network compiled for Brian2. Every :meth:`run` starts from the initial state."""
+
+    device = "runtime"
+    target: str | None = None
+
+    def __init__(
+        self,
+        *,
+        network: Network,
+        lowered: Network,
+        schedule: Schedule | None,
+        plan: Plan,
+        seed: int,
+        record: RecordSpec,
+        progress: bool | None,
+        lower_s: float,
+        extra_prefs: dict,
+    ) -> None:
+        self.network = network
+        self.lowered = lowered
+        self.schedule = schedule
+        self.plan = plan
+        self.seed = seed
+        self.record = record
+        self.progress = progress
+        self.timings: dict[str, float] = {"lower_s": lower_s}
+        self.extra_prefs = extra_prefs
+
+    def _prefs(self) -> dict:
+        return devices.preference_values(self.target, self.device, self.extra_prefs)
+
+    def _schedule_for(self, duration: float | None) -> Schedule:
+        if self.schedule is not None:
+            if duration is not None:
+                raise IRValidationError(
+                    "run",
+                    "duration",
+                    duration,
+                    "None: the network was compiled with a schedule that fixes the length",
+                )
+            return self.schedule
+        if duration is None:
+            raise IRValidationError("run", "duration", None, "a length in ms (no schedule was compiled)")
+        return Schedule.single(duration)
+
+    def close(self) -> None:
+        """Release the resources (standalone: the temporary project folder)."""
+
+    def __enter__(self) -> Brian2Runnable:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ Recording
+
+    def _recording(
+        self,
+        schedule: Schedule,
+        spikes: dict[str, tuple[np.ndarray, np.ndarray]],
+        state: dict[str, np.ndarray] | None,
+        weights: dict,
+        timings: dict,
+    ) -> Any:
+        from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
+
+        flat = self.plan.flat
+        dt = flat.dt
+        starts = phase_steps(schedule, dt)
+        trains = {}
+        wanted = self.record.spikes
+        sizes = {p.name: p.size for p in self.network.populations}
+        for name, size in sizes.items():
+            if wanted is not None and name not in wanted:
+                continue
+            group = "neurons" if flat.offsets[name] < flat.n_dynamic else "sources"
+            base = flat.offsets[name] - (0 if group == "neurons" else flat.n_dynamic)
+            steps, ids = spikes.get(group, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+            mask = (ids >= base) & (ids < base + size)
+            trains[name] = SpikeTrains(steps=steps[mask], ids=ids[mask] - base, dt=dt)
+        traces = {}
+        if state is not None:
+            values, column = state, 0
+            every = self.record.state_every
+            n_samples = next(iter(values.values())).shape[0] if values else 0
+            for name, wanted_vars in self.record.state.items():
+                if not wanted_vars:
+                    continue
+                size = flat.sizes[name]
+                traces[name] = StateTrace(
+                    steps=np.arange(n_samples, dtype=np.int64) * every,
+                    ids=np.arange(size, dtype=np.int64),
+                    values={v: values[STATE_NAMES[v]][:, column : column + size].copy() for v in wanted_vars},
+                    dt=dt,
+                )
+                column += size
+        phases = [
+            PhaseInfo(name=p.name, start_step=int(starts[k]), stop_step=int(starts[k + 1]))
+            for k, p in enumerate(schedule.phases)
+        ]
+        meta = {
+            "backend": BACKEND,
+            "device": self.device,
+            "target": self.target,
+            "versions": versions(),
+            "dt": dt,
+            "seed": self.seed,
+            "numerics": flat.numerics,
+            "ir_hash": self.network.content_hash(),
+            "network": self.network.name,
+            "duration_ms": float(starts[-1] * dt),
+            "timings": timings,
+        }
+        return Recording(
+            dt=dt,
+            populations=sizes,
+            spikes=trains,
+            state=traces,
+            weights=weights,
+            phases=phases,
+            meta=meta,
+        )
+
+    def _phase_weights(
+        self, schedule: Schedule, final: dict[int, np.ndarray], snapshots: dict[int, np.ndarray]
+    ) -> dict[str, dict[str, np.ndarray]]:
+        """Weights of every plastic projection at the end of every phase, in resolve order.
+
+        ``final`` holds each plastic group's weights after the run; ``snapshots`` each group's
+        block samples of its plastic synapses (taken at the start of a block, after the
+        end-of-phase clipping).
+        """
+        plan = self.plan
+        if not (self.record.weights and plan.plastic):
+            return {}
+        phases = phase_plan(schedule, plan.plastic, plan.flat.dt)
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for k, phase in enumerate(schedule.phases):
+            per_group = {}
+            for index, w_end in final.items():
+                group = plan.groups[index]
+                if k == phases.n_phases - 1:
+                    w = w_end.copy()
+                    eop = group.stdp["eop"] == 1.0
+                    w[eop] = np.clip(w[eop], group.stdp["wmin"][eop], group.stdp["wmax"][eop])
+                else:
+                    w = group.weight.copy()
+                    w[group.projection >= 0] = snapshots[index][phases.snapshot_blocks[k]]
+                per_group[index] = w
+            out[phase.name] = {name: weights_in_resolve_order(plan, name, per_group) for name in plan.plastic}
+        return out
+
+
+class RuntimeRunnable(Brian2Runnable):
+    """Runs on Brian2's runtime device (Cython or numpy code generation) from this process."""
+
+    def __init__(self, *, target: str, **options: Any) -> None:
+        super().__init__(**options)
+        self.target = target
+        import brian2 as b2
+
+        started = time.perf_counter()
+        if self.schedule is not None:
+            self.phases = phase_plan(self.schedule, self.plan.plastic, self.plan.flat.dt)
+        else:
+            self.phases = single_phase_plan(self.plan.plastic)
+        with devices.brian2_prefs(self._prefs()):
+            self.objects: Objects = build_objects(self.plan, self.record, self.phases)
+            built = time.perf_counter()
+            # a run of length zero generates (and for Cython compiles) every code object
+            self.objects.network.run(0 * b2.ms, namespace={})
+            self.objects.network.store("spikemem_initial")
+        self.timings["build_s"] = built - started + self.timings["lower_s"]
+        self.timings["compile_s"] = time.perf_counter() - built
+
+    def run(self, duration: float | None = None) -> Any:
+        """Run the schedule (or ``duration`` ms when compiled without one); return a Recording."""
+        import brian2 as b2
+
+        schedule = self._schedule_for(duration)
+        plan, objs = self.plan, self.objects
+        flat = plan.flat
+        dt = flat.dt
+        starts = phase_steps(schedule, dt)
+        steps, gids = source_spikes(self.lowered, schedule, flat, self.seed)
+        bar = _progress_bar(self.progress, int(starts[-1]), f"brian2 {self.network.name}", dt)
+        with devices.brian2_prefs(self._prefs()):
+            objs.network.restore("spikemem_initial")
+            if objs.sources is not None:
+                objs.sources.set_spikes(gids - flat.n_dynamic, steps * dt * b2.ms, sorted=True)
+            started = time.perf_counter()
+            try:
+                objs.network.run(
+                    int(starts[-1]) * dt * b2.ms, namespace={}, report=bar.report if bar else None
+                )
+            finally:
+                if bar:
+                    bar.close()
+            loop_s = time.perf_counter() - started
+            spikes = {}
+            for group, monitor in (("neurons", objs.spikes_neurons), ("sources", objs.spikes_sources)):
+                if monitor is not None:
+                    spikes[group] = (
+                        np.rint(np.asarray(monitor.t_[:]) / (dt * 1e-3)).astype(np.int64),
+                        np.asarray(monitor.i[:], dtype=np.int64),
+                    )
+            state = None
+            if objs.state is not None:
+                state = {v: np.asarray(getattr(objs.state, v)[:]).T.copy() for v in objs.state_variables}
+            final = {
+                index: np.asarray(s.w[:], dtype=np.float64)
+                for index, (g, s) in enumerate(zip(plan.groups, objs.synapses, strict=True))
+                if g.plastic
+            }
+            snapshots = {index: np.asarray(m.w[:], dtype=np.float64).T for index, m in objs.snapshots.items()}
+        weights = self._phase_weights(schedule, final, snapshots)
+        timings = {**self.timings, "loop_s": loop_s}
+        return self._recording(schedule, spikes, state, weights, timings)
+
+
+class StandaloneRunnable(Brian2Runnable):
+    """A cpp_standalone or cuda_standalone project: built once per schedule, its binary run
+    for every :meth:`run` and its result files read without Brian2."""
+
+    def __init__(self, *, device: str, build_dir: str | None, build_binary: bool, **options: Any) -> None:
+        super().__init__(**options)
+        self.device = device
+        self.build_binary = build_binary
+        self._own_dir = build_dir is None
+        self.build_dir = build_dir or tempfile.mkdtemp(prefix=f"spikemem_{device}_")
+        self._finalizer = weakref.finalize(self, _remove, self.build_dir if self._own_dir else None)
+        self._built_for: Schedule | None = None
+        self._files: dict[str, Any] = {}
+        if self.schedule is not None:
+            self._build(self.schedule)
+
+    def close(self) -> None:
+        """Delete the project folder when spikemem created it."""
+        self._finalizer()
+
+    def _build(self, schedule: Schedule) -> None:
+        plan = self.plan
+        dt = plan.flat.dt
+        phases = phase_plan(schedule, plan.plastic, dt)
+        spikes = source_spikes(self.lowered, schedule, plan.flat, self.seed)
+        started = time.perf_counter()
+        with (
+            devices.brian2_prefs(self._prefs()),
+            devices.standalone_device(self.device, self.build_dir) as dev,
+        ):
+            import brian2 as b2
+
+            objs = build_objects(plan, self.record, phases, spikes=spikes)
+            objs.network.run(phases.n_steps * dt * b2.ms, namespace={})
+            generated = time.perf_counter()
+            dev.build(directory=self.build_dir, compile=self.build_binary, run=False, with_output=False)
+            finished = time.perf_counter()
+            self._files = _result_files(dev, objs, plan)
+            make_s = dev.timers.get("compile", {}).get("make") if self.build_binary else None
+        make_s = float(make_s) if make_s is not None else 0.0
+        self.timings["build_s"] = (
+            self.timings["lower_s"] + (generated - started) + (finished - generated - make_s)
+        )
+        self.timings["compile_s"] = make_s
+        self._built_for = schedule
+
+    def run(self, duration: float | None = None) -> Any:
+        """Run the compiled binary (building first when compiled without a schedule)."""
+        schedule = self._schedule_for(duration)
+        if self.schedule is None and (
+            self._built_for is None or self._built_for.duration != schedule.duration
+        ):
+            self._build(schedule)
+        if not self.build_binary:
+            raise RuntimeError(
+                f"the {self.device} project in {self.build_dir} was generated with build_binary=False; "
+                "compile again with build_binary=True to run it"
+            )
+        times = devices.run_project(self.build_dir)
+        plan, files = self.plan, self._files
+        dt = plan.flat.dt
+
+        def read(entry: tuple[str, Any]) -> np.ndarray:
+            return devices.read_array(self.build_dir, entry[0], entry[1])
+
+        spikes = {}
+        for group, (t_entry, i_entry) in files["spikes"].items():
+            spikes[group] = (
+                np.rint(read(t_entry) / (dt * 1e-3)).astype(np.int64),
+                read(i_entry).astype(np.int64),
+            )
+        state = None
+        if files["state"]:
+            state = {
+                var: read(entry).reshape(-1, files["state_count"]) for var, entry in files["state"].items()
+            }
+        final = {index: read(entry).astype(np.float64) for index, entry in files["weights"].items()}
+        snapshots = {
+            index: read(entry).reshape(-1, count).astype(np.float64)
+            for index, (entry, count) in files["snapshots"].items()
+        }
+        weights = self._phase_weights(self._built_for, final, snapshots)
+        timings = {**self.timings, "loop_s": times["loop_s"], "run_s": times["run_s"]}
+        return self._recording(self._built_for, spikes, state, weights, timings)
+
+
+def _point_neurons(network: Network, dt: float, seed: int) -> Network:
+    """``network`` with its dendritic populations rewritten as point neurons (Brian2 has no
+    native segments; :func:`spikemem.ir.lowering.lower_dendrites`), at the compile ``dt``."""
+    from ...ir.dendrites import DendriticNeuron
+    from ...ir.lowering import lower_dendrites
+
+    if not any(isinstance(p.cell, DendriticNeuron) for p in network.populations):
+        return network
+    if dt != network.dt:
+        network = Network(
+            populations=network.populations,
+            projections=network.projections,
+            dt=dt,
+            numerics=network.numerics,
+            name=network.name,
+        )
+    return lower_dendrites(network, seed=seed)
+
+
+def _result_files(dev: Any, objs: Objects, plan: Plan) -> dict[str, Any]:
+    def entry(var: Any) -> tuple[str, Any]:
+        return dev.get_array_filename(var), var.dtype
+
+    files: dict[str, Any] = {"spikes": {}, "state": {}, "weights": {}, "snapshots": {}, "state_count": 0}
+    for group, monitor in (("neurons", objs.spikes_neurons), ("sources", objs.spikes_sources)):
+        if monitor is not None:
+            files["spikes"][group] = (entry(monitor.variables["t"]), entry(monitor.variables["i"]))
+    if objs.state is not None:
+        files["state"] = {v: entry(objs.state.variables[v]) for v in objs.state_variables}
+        files["state_count"] = int(objs.state_ids.size)
+    for index, (group, synapses) in enumerate(zip(plan.groups, objs.synapses, strict=True)):
+        if group.plastic:
+            files["weights"][index] = entry(synapses.variables["w"])
+    for index, monitor in objs.snapshots.items():
+        count = int(np.count_nonzero(plan.groups[index].projection >= 0))
+        files["snapshots"][index] = (entry(monitor.variables["w"]), count)
+    return files
+
+
+def _remove(directory: str | None) -> None:
+    if directory is not None:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+class _Bar:
+    """A tqdm bar fed by Brian2's ``report`` callback (runtime device)."""
+
+    def __init__(self, total: int, desc: str, force: bool | None, dt_s: float) -> None:
+        from tqdm.auto import tqdm
+
+        self.total, self.dt_s, self.done = total, dt_s, 0
+        self.bar = tqdm(total=total, unit="step", delay=0.0 if force else 2.0, desc=desc, leave=False)
+
+    def report(self, elapsed: Any, completed: float, start: Any, duration: Any) -> None:
+        seconds = float(start) + float(completed) * float(duration)
+        steps = min(self.total, int(round(seconds / self.dt_s)))
+        if steps > self.done:
+            self.bar.update(steps - self.done)
+            self.done = steps
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress_bar(progress: bool | None, total: int, desc: str, dt_ms: float) -> _Bar | None:
+    if progress is False:
+        return None
+    return _Bar(total, desc, progress, dt_ms * 1e-3)
+
+
+def versions() -> dict[str, str]:
+    """Versions of the software that produced a result."""
+    import brian2
+
+    from ... import __version__
+
+    return {
+        "spikemem": __version__,
+        "brian2": brian2.__version__,
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+    }

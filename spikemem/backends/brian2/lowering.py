@@ -1,0 +1,419 @@
+"""Lower an IR network to a Brian2 *plan*: plain numpy arrays and names, no brian2 import.
+
+Layout of the generated Brian2 network (it mirrors the reference engine's flat layout, so
+that the same operations happen in the same order):
+
+- one ``NeuronGroup`` ``neurons`` holding every dynamic neuron (populations in network order,
+  as the reference's global index), with per-neuron step constants;
+- one ``SpikeGeneratorGroup`` ``sources`` holding every spike source, replaying the host-drawn
+  spikes;
+- one ``Synapses`` object per (source group, receptor, delay in steps), holding the synapses
+  in the reference's CSR order. A spike adds its weights to the postsynaptic input buffer
+  ``b<receptor><delay>`` at once (no Brian2 delay), so weights are read when the spike is
+  sent, and buffers are delivered in the reference's summation order.
+
+Each IR node type has a ``functools.singledispatch`` lowering function (:func:`lower_cell`,
+:func:`lower_rule`) that is unit-tested without Brian2.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ...ir import STDP, IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
+from ...ir.cells import DiscreteLIF
+from ...ir.dendrites import DendriticNeuron
+from ...ir.errors import UnsupportedFeature
+from ...ir.network import Network
+from ..common import Flat, flatten
+from . import codegen
+from .translation import NEURON_CONSTANTS, SOURCE_CELLS
+
+BACKEND = "brian2"
+
+
+# --------------------------------------------------------------------------- per node type
+
+
+@functools.singledispatch
+def lower_cell(cell: Any) -> dict[str, Any]:
+    """What a cell becomes in Brian2: ``{"group": "neurons"|"sources", "parameters": {...}}``.
+
+    ``parameters`` maps each IR parameter to its :class:`~.translation.Translation`.
+
+    Raises
+    ------
+    UnsupportedFeature
+        For a cell type the backend cannot lower.
+    """
+    raise UnsupportedFeature(f"cell type {type(cell).__name__}", BACKEND)
+
+
+@lower_cell.register
+def _(cell: IF_curr_exp) -> dict[str, Any]:
+    return {"group": "neurons", "parameters": NEURON_CONSTANTS["IF_curr_exp"]}
+
+
+@lower_cell.register
+def _(cell: IF_curr_delta) -> dict[str, Any]:
+    return {"group": "neurons", "parameters": NEURON_CONSTANTS["IF_curr_delta"]}
+
+
+@lower_cell.register
+def _(cell: DiscreteLIF) -> dict[str, Any]:
+    return {"group": "neurons", "parameters": NEURON_CONSTANTS["DiscreteLIF"]}
+
+
+@lower_cell.register
+def _(cell: DendriticNeuron) -> dict[str, Any]:
+    return {
+        "group": "neurons",
+        "parameters": NEURON_CONSTANTS["DendriticNeuron"],
+        "lowered": "lower_dendrites",
+    }
+
+
+@lower_cell.register
+def _(cell: SpikeSourceArray) -> dict[str, Any]:
+    return {"group": "sources", "parameters": SOURCE_CELLS["SpikeSourceArray"]}
+
+
+@lower_cell.register
+def _(cell: SpikeSourcePoisson) -> dict[str, Any]:
+    return {"group": "sources", "parameters": SOURCE_CELLS["SpikeSourcePoisson"]}
+
+
+@functools.singledispatch
+def lower_rule(rule: Any, delay_steps: int) -> dict[str, float]:
+    """Per-synapse values of the Brian2 STDP variables for one plasticity rule.
+
+    Parameters
+    ----------
+    rule : STDP
+        The rule.
+    delay_steps : int
+        Synaptic delay (steps) of the synapses it applies to.
+
+    Returns
+    -------
+    dict
+        ``taup, taum, Ap, Am, wmin, wmax, mult, clip_on, eop, ip, idp`` (floats) and the pathway
+        delays ``a_pre, a_post`` (steps).
+
+    Raises
+    ------
+    UnsupportedFeature
+        For a rule the backend cannot lower.
+    """
+    raise UnsupportedFeature(f"plasticity rule {type(rule).__name__}", BACKEND)
+
+
+@lower_rule.register
+def _(rule: STDP, delay_steps: int) -> dict[str, float]:
+    a_plus, a_minus = rule.scaled_amplitudes
+    a_pre, a_post = {"dendritic": (0, delay_steps), "axonal": (delay_steps, 0), "none": (0, 0)}[
+        rule.delay_convention
+    ]
+    return {
+        "taup": float(rule.timing.tau_plus),
+        "taum": float(rule.timing.tau_minus),
+        "Ap": float(a_plus),
+        "Am": float(a_minus),
+        "wmin": float(rule.weight.w_min),
+        "wmax": float(rule.weight.w_max),
+        "mult": float(type(rule.weight).__name__ == "Multiplicative"),
+        "clip_on": float(rule.clipping == "per_event"),
+        "eop": float(rule.clipping == "end_of_phase"),
+        "ip": float(rule.zero_lag == "potentiate"),
+        "idp": float(rule.zero_lag == "depress"),
+        "a_pre": a_pre,
+        "a_post": a_post,
+    }
+
+
+STATIC_RULE = {
+    "taup": 1.0,
+    "taum": 1.0,
+    "Ap": 0.0,
+    "Am": 0.0,
+    "wmin": 0.0,
+    "wmax": 0.0,
+    "mult": 0.0,
+    "clip_on": 0.0,
+    "eop": 0.0,
+    "ip": 0.0,
+    "idp": 0.0,
+    "a_pre": 0,
+    "a_post": 0,
+}
+"""STDP variables of a static synapse that shares a Synapses object with plastic ones: it never
+learns (``learn`` stays 0) and ``clip_on = eop = 0`` leave its weight untouched."""
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass
+class SynapseGroup:
+    """One Brian2 ``Synapses`` object.
+
+    Attributes
+    ----------
+    name : str
+        Brian2 object name, e.g. ``"syn_ne1"`` (from neurons, excitatory, 1 step).
+    source : {"neurons", "sources"}
+        Presynaptic group.
+    receptor : {"e", "i"}
+        Target buffer family.
+    delay : int
+        Delay (steps, >= 1): the spike is added to buffer ``b<receptor><delay>``.
+    pre, post : ndarray of int64
+        Indices within the source group and within ``neurons``, in the reference's CSR order.
+    weight : ndarray of float64
+        Initial weights.
+    slots : ndarray of int64
+        CSR slot of each synapse in the reference layout.
+    stdp : dict of str to ndarray, or None
+        Per-synapse STDP variables when the group holds plastic synapses (see :func:`lower_rule`).
+    projection : ndarray of int64 or None
+        Index into :attr:`Plan.plastic` of each synapse's plastic projection, -1 for static ones.
+    """
+
+    name: str
+    source: str
+    receptor: str
+    delay: int
+    pre: np.ndarray
+    post: np.ndarray
+    weight: np.ndarray
+    slots: np.ndarray
+    stdp: dict[str, np.ndarray] | None = None
+    projection: np.ndarray | None = None
+
+    @property
+    def plastic(self) -> bool:
+        """True when the group holds at least one plastic synapse."""
+        return self.stdp is not None
+
+    @property
+    def order(self) -> int:
+        """Schedule order of the transmission pathway: neurons' spikes before sources' spikes,
+        as the reference engine sends them."""
+        return 0 if self.source == "neurons" else 1
+
+
+@dataclass
+class Plan:
+    """Everything needed to build the Brian2 network, as numpy arrays."""
+
+    flat: Flat
+    neuron_constants: dict[str, np.ndarray]
+    nref: np.ndarray
+    v_init: np.ndarray
+    depth_e: int
+    depth_i: int
+    n_sources: int
+    groups: list[SynapseGroup]
+    plastic: list[str]
+    weight_index: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = field(default_factory=dict)
+    state_variables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def neuron_model(self) -> str:
+        """Equations of the NeuronGroup."""
+        return codegen.neuron_model(self.depth_e, self.depth_i)
+
+    def neuron_update(self) -> str:
+        """The per-step update code of the NeuronGroup."""
+        return codegen.neuron_update(self.depth_e, self.depth_i)
+
+
+def lower(network: Network, dt: float, numerics: str, seed: int) -> Plan:
+    """Lower ``network`` at time step ``dt`` (ms) into a :class:`Plan`.
+
+    Raises
+    ------
+    UnsupportedFeature
+        For a cell type or plasticity rule the backend cannot lower.
+    """
+    for pop in network.populations:
+        lower_cell(pop.cell)
+    flat = flatten(network, dt, numerics, seed, backend=BACKEND)
+    neurons = flat.neurons
+    constants = {
+        name: np.ascontiguousarray(getattr(neurons, name), dtype=np.float64)
+        for name in codegen.NEURON_CONSTANTS
+        if name != "sub"
+    }
+    constants["sub"] = np.ascontiguousarray(flat.subtractive, dtype=np.float64)
+    groups, plastic, weight_index = _synapse_groups(network, flat, dt)
+    depth = {r: max([g.delay for g in groups if g.receptor == r], default=1) for r in ("e", "i")}
+    return Plan(
+        flat=flat,
+        neuron_constants=constants,
+        nref=np.ascontiguousarray(neurons.nref, dtype=np.int32),
+        v_init=np.ascontiguousarray(neurons.v_init, dtype=np.float64),
+        depth_e=depth["e"],
+        depth_i=depth["i"],
+        n_sources=flat.n_total - flat.n_dynamic,
+        groups=groups,
+        plastic=plastic,
+        weight_index=weight_index,
+        state_variables={p.name: p.cell.state_variables for p in network.populations},
+    )
+
+
+def _synapse_groups(network: Network, flat: Flat, dt: float):
+    syn = flat.synapses
+    n_dyn, n_syn = flat.n_dynamic, int(syn.weight.size)
+    pre_g = np.repeat(np.arange(flat.n_total, dtype=np.int64), np.diff(syn.row_ptr))
+    target = syn.target.astype(np.int64)
+    receptor = target // max(n_dyn, 1)
+    post = target % max(n_dyn, 1)
+    delay = syn.delay.astype(np.int64)
+    owner = np.full(n_syn, -1, dtype=np.int64)
+    plastic = [p for p in network.projections if p.plastic]
+    for k, proj in enumerate(plastic):
+        owner[syn.projection_slots[proj.name]] = k
+    from_source = pre_g >= n_dyn
+    keys = (
+        np.stack([from_source.astype(np.int64), receptor, delay], axis=1)
+        if n_syn
+        else np.zeros((0, 3), np.int64)
+    )
+    groups: list[SynapseGroup] = []
+    group_of_slot = np.full(n_syn, -1, dtype=np.int64)
+    position_of_slot = np.full(n_syn, -1, dtype=np.int64)
+    for key in sorted({tuple(int(x) for x in row) for row in keys}):
+        src, rec, d = key
+        slots = np.flatnonzero((keys[:, 0] == src) & (keys[:, 1] == rec) & (keys[:, 2] == d))
+        r = "ei"[rec]
+        group = SynapseGroup(
+            name=f"syn_{'sn'[src == 0]}{r}{d}",
+            source="sources" if src else "neurons",
+            receptor=r,
+            delay=d,
+            pre=pre_g[slots] - (n_dyn if src else 0),
+            post=post[slots],
+            weight=syn.weight[slots].astype(np.float64),
+            slots=slots,
+        )
+        if np.any(owner[slots] >= 0):
+            group.projection = owner[slots]
+            group.stdp = _stdp_arrays(plastic, owner[slots], d)
+        group_of_slot[slots] = len(groups)
+        position_of_slot[slots] = np.arange(slots.size)
+        groups.append(group)
+    weight_index = {}
+    for proj in plastic:
+        slots = syn.projection_slots[proj.name]  # resolve order
+        parts = []
+        for g in np.unique(group_of_slot[slots]):
+            mask = group_of_slot[slots] == g
+            parts.append((int(g), np.flatnonzero(mask), position_of_slot[slots[mask]]))
+        weight_index[proj.name] = parts
+    return groups, [p.name for p in plastic], weight_index
+
+
+def _stdp_arrays(plastic: list, owner: np.ndarray, delay: int) -> dict[str, np.ndarray]:
+    names = list(STATIC_RULE)
+    arrays = {
+        name: np.full(
+            owner.size, STATIC_RULE[name], dtype=np.int64 if name in ("a_pre", "a_post") else np.float64
+        )
+        for name in names
+    }
+    for k in np.unique(owner[owner >= 0]):
+        values = lower_rule(plastic[int(k)].plasticity, delay)
+        mask = owner == k
+        for name in names:
+            arrays[name][mask] = values[name]
+    return arrays
+
+
+@dataclass
+class PhasePlan:
+    """The schedule as data the whole run reads, so that Brian2 runs it in **one** ``run()``.
+
+    Brian2's standalone devices generate (and compile) a new set of code objects for every
+    ``run()`` call, so one call per phase would multiply the compile time by the number of
+    phases. Instead, phase boundaries fall on a coarse *block* grid (the greatest common
+    divisor of the boundaries) and two ``TimedArray`` tables indexed by block carry the phase
+    data: which plastic projections learn, and where a phase starts (for end-of-phase clipping
+    and weight snapshots).
+
+    Attributes
+    ----------
+    starts : ndarray of int64
+        Start step of every phase, then the total number of steps.
+    block : int
+        Block length (steps): every phase boundary is a multiple of it.
+    learn : ndarray, shape (n_blocks, n_plastic + 1)
+        1.0 where the plastic projection learns during the block; the last column (static
+        synapses) is 0.
+    phase_start : ndarray, shape (n_blocks, 1)
+        1.0 for the first block of phases 1, 2, ... (not of phase 0).
+    """
+
+    starts: np.ndarray
+    block: int
+    learn: np.ndarray
+    phase_start: np.ndarray
+
+    @property
+    def n_phases(self) -> int:
+        """Number of phases."""
+        return int(self.starts.size - 1)
+
+    @property
+    def n_steps(self) -> int:
+        """Length of the run (steps)."""
+        return int(self.starts[-1])
+
+    @property
+    def snapshot_blocks(self) -> np.ndarray:
+        """Block index whose start holds the state at the end of phases 0 .. n-2."""
+        return (self.starts[1:-1] // self.block).astype(np.int64)
+
+
+def phase_plan(schedule: Any, plastic: list[str], dt: float) -> PhasePlan:
+    """The :class:`PhasePlan` of ``schedule`` (a :class:`~spikemem.ir.Schedule`) at step ``dt``."""
+    from ..common import phase_steps
+
+    starts = phase_steps(schedule, dt)
+    interior = [int(s) for s in starts[1:-1]]
+    block = int(np.gcd.reduce(interior)) if interior else int(starts[-1])
+    n_blocks = -(-int(starts[-1]) // block)
+    first = np.arange(n_blocks, dtype=np.int64) * block
+    phase_of_block = np.searchsorted(starts, first, side="right") - 1
+    enabled = np.array(
+        [[p.plastic is None or name in p.plastic for name in plastic] + [False] for p in schedule.phases],
+        dtype=np.float64,
+    ).reshape(len(schedule.phases), len(plastic) + 1)
+    phase_start = np.isin(first, interior).astype(np.float64).reshape(-1, 1)
+    return PhasePlan(starts=starts, block=block, learn=enabled[phase_of_block], phase_start=phase_start)
+
+
+def single_phase_plan(plastic: list[str]) -> PhasePlan:
+    """The plan of a run without a schedule: one phase of any length with all learning on."""
+    learn = np.ones((1, len(plastic) + 1))
+    learn[:, -1] = 0.0
+    return PhasePlan(
+        starts=np.array([0, 1], dtype=np.int64), block=1, learn=learn, phase_start=np.zeros((1, 1))
+    )
+
+
+def weights_in_resolve_order(plan: Plan, projection: str, group_weights: dict[int, np.ndarray]) -> np.ndarray:
+    """The weights of plastic ``projection`` in :func:`spikemem.ir.resolve` order.
+
+    ``group_weights`` maps a group index to the current weights of that Synapses object.
+    """
+    parts = plan.weight_index[projection]
+    size = sum(p[1].size for p in parts)
+    out = np.empty(size, dtype=np.float64)
+    for g, where, positions in parts:
+        out[where] = group_weights[g][positions]
+    return out

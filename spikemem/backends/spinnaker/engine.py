@@ -1,0 +1,385 @@
+"""The ``spinnaker`` backend: compile = lower the IR to a PyNN plan and choose the machine; run = one
+sPyNNaker session in a folder of its own.
+
+Only the ``spinnaker`` numerics (sPyNNaker's per-step scheme) are what the board computes; an
+``exact`` network compiles with a warning that says what differs. sPyNNaker runs at
+``dt = 1.0 ms`` (real time) or ``dt = 0.1 ms`` with a time scale factor.
+
+On a virtual board (``virtual=True``) the whole mapping runs — partitioning, placement,
+routing, data specifications — but nothing executes: the Recording has empty spike trains,
+no state and no weights, and its ``meta["mapping"]`` holds the :class:`MappingReport`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ...ir.errors import IRValidationError, UnsupportedFeature
+from ...ir.network import Network
+from ...ir.schedule import Schedule
+from ..base import Capability, RecordSpec
+from ..pynn.build import build, read_recording, run_phases
+from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_network
+from ..pynn.options import base_versions, check_compile, schedule_for
+from .config import MachineConfig, cfg_text, machine_config
+from .mapping import MappingReport, collect_mapping
+from .session import isolated_session
+
+BACKEND = "spinnaker"
+
+LEGAL_DT_MS = (1.0, 0.1)
+"""Time steps spikemem accepts for SpiNNaker (ms)."""
+
+NUMERICS_DIFFERENCES = (
+    "sPyNNaker computes the 'spinnaker' numerics, not 'exact': an arriving weight w raises the "
+    "synaptic current by w·(tau_syn/dt)(1 - e^(-dt/tau_syn)) instead of w; the membrane step holds "
+    "the current constant over the step (exponential Euler) instead of integrating its decay; the "
+    "refractory period lasts ceil(tau_refrac/dt) steps instead of round(tau_refrac/dt); and states "
+    "and weights are fixed point (s16.15; weights 16-bit with a power-of-two scale per receptor, "
+    "see `spikemem estimate`). Compile with numerics='spinnaker' on the numba backend to see the "
+    "board's results on a CPU."
+)
+
+
+def import_pynn_spinnaker() -> Any:
+    """Import ``pyNN.spiNNaker``.
+
+    Raises
+    ------
+    ImportError
+        Naming the extra to install.
+    """
+    try:
+        return importlib.import_module("pyNN.spiNNaker")
+    except ImportError as error:
+        raise ImportError(
+            f"the spinnaker backend needs sPyNNaker: pip install 'spikemem[spinnaker]' ({error})"
+        ) from error
+
+
+def check_spinnaker_dt(dt: float, time_scale_factor: float | None) -> None:
+    """Refuse time steps sPyNNaker does not run.
+
+    Raises
+    ------
+    UnsupportedFeature
+        For another step, saying which steps are legal.
+    IRValidationError
+        For a bad time scale factor.
+    """
+    if not any(math.isclose(dt, legal, rel_tol=0, abs_tol=1e-9) for legal in LEGAL_DT_MS):
+        raise UnsupportedFeature(
+            f"dt = {dt:g} ms: sPyNNaker runs dt = 1.0 ms (real time) or dt = 0.1 ms with a time scale factor "
+            "(e.g. time_scale_factor=10; sPyNNaker then also splits neuron and synapse cores), because "
+            "SpiNNaker's timer cannot tick faster than every 0.1 ms of wall time",
+            BACKEND,
+            ("numba", "brian2", "nest"),
+        )
+    if time_scale_factor is not None:
+        if (
+            isinstance(time_scale_factor, bool)
+            or not isinstance(time_scale_factor, (int, float))
+            or not 1 <= time_scale_factor <= 10_000
+        ):
+            raise IRValidationError(
+                "spinnaker", "time_scale_factor", time_scale_factor, "a number in [1, 10000]"
+            )
+
+
+class SpiNNakerBackend:
+    """SpiNNaker through sPyNNaker 1!7.4.1 (PyNN 0.13): a virtual board, a board, or spalloc.
+
+    Options of :meth:`compile`: ``dt`` (ms: 1.0, or 0.1 with ``time_scale_factor``),
+    ``numerics``, ``seed``, ``record`` (spikes; state ``v``; weights), ``progress`` (show
+    sPyNNaker's progress bars), the machine — ``virtual=True`` (``version`` 3 or 5), ``board=HOST``
+    + ``version``, ``spalloc=URL`` or ``cfg=PATH`` (see :mod:`.config`; without any, then
+    ``$SPIKEMEM_SPINNAKER``, then ``~/.spynnaker.cfg``) — ``time_scale_factor``,
+    ``neurons_per_core`` (int, or dict population -> int), ``run_dir`` (keep sPyNNaker's
+    reports there; default a temporary folder removed after the run), ``mode`` (sPyNNaker
+    report mode: Production, Info, Debug) and ``sim`` (a PyNN module to use instead of
+    ``pyNN.spiNNaker``, for tests).
+    """
+
+    name = BACKEND
+    capabilities = frozenset(
+        {
+            Capability.NUMERICS_SPINNAKER,
+            Capability.IF_CURR_EXP,
+            Capability.IF_CURR_DELTA,
+            Capability.SPIKE_SOURCE_ARRAY,
+            Capability.SPIKE_SOURCE_POISSON,
+            Capability.STDP,
+            Capability.SCHEDULE,
+            Capability.RECORD_STATE,
+            Capability.RECORD_WEIGHTS,
+            Capability.HARDWARE,
+        }
+    )
+
+    def __init__(self) -> None:
+        from importlib.util import find_spec
+
+        for module in ("spynnaker", "pyNN"):
+            if find_spec(module) is None:
+                raise ImportError(f"the spinnaker backend needs {module}: pip install 'spikemem[spinnaker]'")
+
+    def compile(
+        self,
+        network: Network,
+        schedule: Schedule | None = None,
+        *,
+        dt: float | None = None,
+        numerics: str | None = None,
+        seed: int = 0,
+        record: RecordSpec | None = None,
+        progress: bool | None = None,
+        virtual: bool = False,
+        board: str | None = None,
+        version: int | None = None,
+        spalloc: str | None = None,
+        cfg: str | None = None,
+        time_scale_factor: float | None = None,
+        neurons_per_core: int | dict | None = None,
+        run_dir: str | None = None,
+        mode: str = "Info",
+        sim: Any = None,
+    ) -> SpiNNakerRunnable:
+        """Lower ``network`` for sPyNNaker and choose the machine; see the class docstring.
+
+        Raises
+        ------
+        IRValidationError
+            For a bad option.
+        SpiNNakerConfigError
+            For a missing or bad machine configuration (names the key, shows a snippet).
+        UnsupportedFeature
+            For constructs sPyNNaker cannot run, and time steps other than 1.0 and 0.1 ms (the
+            message says which steps are legal).
+        """
+        options = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
+        check_spinnaker_dt(options.dt, time_scale_factor)
+        if mode not in ("Production", "Info", "Debug"):
+            raise IRValidationError("spinnaker", "mode", mode, "Production, Info or Debug")
+        machine = machine_config(virtual=virtual, board=board, version=version, spalloc=spalloc, cfg=cfg)
+        npc = _neurons_per_core(network, neurons_per_core)
+        if options.numerics != "spinnaker":
+            warnings.warn(f"network {network.name!r}: {NUMERICS_DIFFERENCES}", RuntimeWarning, stacklevel=2)
+        for name in options.record.state:
+            for var in options.record.state[name]:
+                if var != "v":
+                    raise UnsupportedFeature(
+                        f"recording {var!r} (population {name!r})", BACKEND, ("numba", "nest")
+                    )
+        if schedule is not None:
+            _check_learning_phases(network, schedule)
+        started = time.perf_counter()
+        probe = schedule or Schedule.single(max(options.dt, 1.0))
+        lower_network(
+            network,
+            probe,
+            dialect=SPINNAKER,
+            dt=options.dt,
+            numerics=options.numerics,
+            seed=options.seed,
+            record=options.record,
+        )
+        return SpiNNakerRunnable(
+            network,
+            schedule,
+            options,
+            machine=machine,
+            time_scale_factor=time_scale_factor,
+            neurons_per_core=npc,
+            run_dir=run_dir,
+            mode=mode,
+            progress=progress,
+            sim=sim,
+            build_s=time.perf_counter() - started,
+        )
+
+
+def _neurons_per_core(network: Network, value: Any) -> dict[str, int]:
+    names = {p.name for p in network.populations}
+    if value is None:
+        return {}
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = {p.name: value for p in network.populations}
+    if not isinstance(value, dict):
+        raise IRValidationError(
+            "spinnaker", "neurons_per_core", value, "an integer or a dict population -> integer"
+        )
+    for name, count in value.items():
+        if name not in names:
+            raise IRValidationError(
+                "spinnaker", "neurons_per_core", name, "population names: " + ", ".join(sorted(names))
+            )
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 256:
+            raise IRValidationError(
+                "spinnaker", f"neurons_per_core[{name!r}]", count, "an integer in [1, 256]"
+            )
+    return dict(value)
+
+
+def _check_learning_phases(network: Network, schedule: Schedule) -> None:
+    plastic = {p.name for p in network.projections if p.plastic}
+    for phase in schedule.phases:
+        if phase.plastic is not None and not plastic <= set(phase.plastic):
+            raise UnsupportedFeature(
+                f"switching STDP off during a phase (phase {phase.name!r} sets plastic={phase.plastic!r}; "
+                "sPyNNaker cannot change a projection's plasticity between runs)",
+                BACKEND,
+                ("numba", "nest"),
+            )
+
+
+class SpiNNakerRunnable:
+    """A network lowered for sPyNNaker. Every :meth:`run` is a fresh sPyNNaker session."""
+
+    def __init__(
+        self,
+        network: Network,
+        schedule: Schedule | None,
+        options: Any,
+        *,
+        machine: MachineConfig,
+        time_scale_factor: float | None,
+        neurons_per_core: dict,
+        run_dir: str | None,
+        mode: str,
+        progress: bool | None,
+        sim: Any,
+        build_s: float,
+    ) -> None:
+        self.network = network
+        self.schedule = schedule
+        self.options = options
+        self.machine = machine
+        self.time_scale_factor = time_scale_factor
+        self.neurons_per_core = neurons_per_core
+        self.run_dir = run_dir
+        self.mode = mode
+        self.progress = progress
+        self.sim = sim
+        self.build_s = build_s
+        self.last_mapping: MappingReport | None = None
+
+    def plan(self, duration: float | None = None) -> NetworkPlan:
+        """The PyNN plan of a run (for inspection and tests)."""
+        schedule = schedule_for(self.schedule, duration)
+        o = self.options
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return lower_network(
+                self.network,
+                schedule,
+                dialect=SPINNAKER,
+                dt=o.dt,
+                numerics=o.numerics,
+                seed=o.seed,
+                record=o.record,
+            )
+
+    def map(self, duration: float | None = None) -> MappingReport:
+        """Map on a *virtual* board of this machine's version (nothing runs) and report.
+
+        Works whatever machine was configured: only the board version is taken from it.
+        """
+        version = self.machine.version or 5
+        virtual = MachineConfig(kind="virtual", version=version, source="map()")
+        recording = self._session(self.plan(duration), virtual)
+        return MappingReport(**recording.meta["mapping"])
+
+    def run(self, duration: float | None = None) -> Any:
+        """Run the schedule (or ``duration`` ms) on the configured machine; return a Recording.
+
+        On a virtual board the Recording has no spikes, state or weights (a warning says so);
+        ``meta["mapping"]`` always holds the mapping report.
+        """
+        return self._session(self.plan(duration), self.machine)
+
+    def _population_options(self, pop: PopulationPlan) -> dict:
+        npc = self.neurons_per_core.get(pop.name)
+        return {"additional_parameters": {"neurons_per_core": npc}} if npc else {}
+
+    def _session(self, plan: NetworkPlan, machine: MachineConfig) -> Any:
+        o = self.options
+        virtual = machine.virtual
+        if virtual:
+            warnings.warn(
+                f"{machine.describe()}: the network is mapped but not run; the Recording has no spikes, "
+                "state or weights (see meta['mapping'])",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        keep = self.run_dir is not None
+        quiet = not self.progress
+        started = time.perf_counter()
+        with isolated_session(
+            cfg_text(machine, mode=self.mode), run_dir=self.run_dir, keep=keep, quiet=quiet
+        ) as session:
+            sim = self.sim if self.sim is not None else import_pynn_spinnaker()
+            setup = {"timestep": o.dt}
+            if self.time_scale_factor is not None:
+                setup["time_scale_factor"] = self.time_scale_factor
+            sim.setup(**setup)
+            try:
+                built = build(sim, plan, population_options=self._population_options)
+                setup_s = time.perf_counter() - started
+                loop_started = time.perf_counter()
+                weights, phases = run_phases(sim, plan, built, read_weights=o.record.weights and not virtual)
+                loop_s = time.perf_counter() - loop_started
+                mapping = collect_mapping(
+                    network=self.network.name,
+                    machine=machine.describe(),
+                    n_timesteps=plan.n_steps,
+                    population_names=[p.name for p in plan.populations],
+                    warnings=session.warnings,
+                    run_dir=str(session.run_dir) if keep else None,
+                    mapping_s=time.perf_counter() - started,
+                )
+                self.last_mapping = mapping
+                meta = {
+                    "backend": BACKEND,
+                    "versions": versions(),
+                    "dt": o.dt,
+                    "seed": o.seed,
+                    "numerics": o.numerics,
+                    "ir_hash": self.network.content_hash(),
+                    "network": self.network.name,
+                    "duration_ms": plan.n_steps * o.dt,
+                    "machine": machine.describe(),
+                    "virtual": virtual,
+                    "timings": {"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
+                    "notes": list(plan.notes),
+                    "mapping": mapping.to_dict(),
+                }
+                return read_recording(
+                    plan, built, weights=weights, phases=phases, meta=meta, spikes_available=not virtual
+                )
+            finally:
+                sim.end()
+
+
+def versions() -> dict[str, str]:
+    """Versions of the software that produced a result."""
+    from importlib import metadata
+
+    result = base_versions()
+    for dist in ("spynnaker", "pyNN"):
+        try:
+            result[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            pass
+    return result
+
+
+def write_mapping(report: MappingReport, path: str | Path) -> None:
+    """Write ``report`` as JSON to ``path`` atomically."""
+    from ...atomicio import write_text_atomic
+
+    write_text_atomic(Path(path), report.to_json())

@@ -1,0 +1,84 @@
+"""``spikemem verify`` and the comparison functions behind it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from spikemem.cli import main
+from spikemem.networks import cuba_network
+from spikemem.results import SpikeTrains
+from spikemem.verify import (
+    REFERENCE,
+    TOLERANCES,
+    Sample,
+    Variant,
+    compare_statistics,
+    format_report,
+    isi_statistics,
+    ks_statistic,
+    tolerance,
+    verify,
+)
+
+from .variants import VARIANTS
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKS = {check for check, _ in TOLERANCES}
+
+
+def test_every_check_has_a_default_tolerance():
+    assert all((check, "*") in TOLERANCES for check in CHECKS)
+    assert tolerance("state", "some-new-backend") == TOLERANCES[("state", "*")]
+
+
+def test_ks_and_isi_statistics():
+    rng = np.random.default_rng(0)
+    a, b = rng.exponential(10.0, 5000), rng.exponential(10.0, 5000)
+    assert ks_statistic(a, a) == 0.0 and ks_statistic(a, b) < 0.05 and ks_statistic(a, a + 5.0) > 0.2
+    regular = SpikeTrains(steps=np.repeat(np.arange(0, 100, 10), 2), ids=np.tile([0, 1], 10), dt=1.0)
+    isi, cv = isi_statistics(regular, 2)
+    assert np.all(isi == 10.0) and cv == 0.0
+
+
+def test_statistics_of_identical_samples_agree_and_of_shifted_rates_do_not():
+    rng = np.random.default_rng(1)
+
+    def sample(rate_hz: float) -> Sample:
+        steps = np.sort(rng.integers(0, 10_000, int(rate_hz * 10 * 50)))
+        return Sample(SpikeTrains(steps=steps, ids=rng.integers(0, 50, steps.size), dt=1.0), 50, 10_000.0)
+
+    same = [sample(5.0) for _ in range(10)]
+    assert compare_statistics(same, same).passed
+    assert not compare_statistics(same, [sample(5.5) for _ in range(10)]).passed
+
+
+def test_verify_reports_agreement_and_a_broken_backend():
+    net = cuba_network(n=400, seed=2)
+    broken = Variant("broken", "numba", (("numerics", "spinnaker"),))  # another scheme: spikes differ
+    cheap = [v for v in VARIANTS if v.label in ("numba", "brian2-numpy")]
+    report = verify(net, duration=300.0, seeds=(1, 2, 3), variants=cheap + [broken])
+    text = format_report(report)
+    rows = {row.label: row for row in report.rows}
+    assert rows[REFERENCE.label].passed and not rows["broken"].passed and not report.passed
+    assert "spike-exact failed" in rows["broken"].mode and "stats exc" in text
+    if "brian2-numpy" in rows:
+        assert rows["brian2-numpy"].passed and rows["brian2-numpy"].mode == "spike-exact"
+        assert rows["brian2-numpy"].timings["loop_s"] > 0
+
+
+def test_verify_command(tmp_path):
+    labels = {v.label for v in VARIANTS}
+    if "brian2-numpy" not in labels:
+        pytest.skip("Brian2 is not installed")
+    runner = CliRunner()
+    args = ["verify", str(ROOT / "examples" / "feedforward.toml"), "--duration", "100", "-b", "brian2-numpy"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "brian2-numpy" in result.output and "PASS spike-exact" in result.output
+    assert "all backends agree" in result.output
+    bad = runner.invoke(main, ["verify", str(ROOT / "examples" / "feedforward.toml"), "-b", "nonexistent"])
+    assert bad.exit_code == 2 and "unknown or unavailable backend nonexistent" in bad.output
