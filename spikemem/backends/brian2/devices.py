@@ -49,6 +49,7 @@ def gcc_args() -> list[str]:
         raise ValueError(f"SPIKEMEM_BRIAN2_OPT={level!r}; allowed: {', '.join(OPT_LEVELS)}")
     return [level if arg.startswith("-O") else arg for arg in STRICT_GCC_ARGS]
 
+
 STRICT_NVCC_ARGS = ["-w", "-fmad=false", "-std=c++17"]
 """nvcc flags for cuda_standalone: no ``-use_fast_math`` (it implies ``-fmad=true``); C++17 as
 the CUDA 12/13 Thrust headers require."""
