@@ -108,6 +108,12 @@ def _curand_dirs() -> tuple[list[str], list[str]]:
     return [str(include)], [str(links), str(lib)]
 
 
+def cuda_gcc_args() -> list[str]:
+    """:func:`gcc_args` for the host code of ``cuda_standalone``: C++17, which CUDA 13's Thrust,
+    CUB and libcu++ require (seen on an H200 with CUDA 13.0: ``-std=c++11`` fails to build)."""
+    return ["-std=c++17" if arg.startswith("-std=") else arg for arg in gcc_args()]
+
+
 def cuda_preferences(
     *,
     detect: bool = True,
@@ -130,11 +136,7 @@ def cuda_preferences(
         CUDA runtime version assumed when ``detect`` is False (default 12.0).
     """
     backend = "devices.cuda_standalone.cuda_backend."
-    values: dict[str, Any] = {
-        "codegen.cpp.extra_compile_args_gcc": [
-            "-std=c++17" if arg.startswith("-std=") else arg for arg in gcc_args()
-        ]
-    }
+    values: dict[str, Any] = {"codegen.cpp.extra_compile_args_gcc": cuda_gcc_args()}
     if not detect:
         if compute_capability is None:
             raise ValueError("cuda_preferences(detect=False) needs compute_capability (e.g. 9.0 for an H100)")
@@ -175,6 +177,7 @@ def preference_values(target: str | None, device: str, extra: dict[str, Any] | N
         values["codegen.target"] = target
     if device == "cuda_standalone":
         values["devices.cuda_standalone.cuda_backend.extra_compile_args_nvcc"] = list(STRICT_NVCC_ARGS)
+        values["codegen.cpp.extra_compile_args_gcc"] = cuda_gcc_args()
     values.update(extra or {})
     return values
 

@@ -218,3 +218,16 @@ def test_backend_reports_a_missing_brian2(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ImportError, match=r"spikemem\[brian2\]"):
         Brian2Backend()
+
+
+def test_cuda_standalone_host_code_is_built_as_cpp17():
+    """CUDA 13's Thrust, CUB and libcu++ refuse older dialects (seen on an H200: every
+    ``cuda_standalone`` build failed with ``-std=c++11``), with or without ``cuda_preferences``."""
+    for values in (
+        devices.preference_values(None, "cuda_standalone"),
+        devices.cuda_preferences(detect=False, compute_capability=9.0),
+    ):
+        flags = values["codegen.cpp.extra_compile_args_gcc"]
+        assert [f for f in flags if f.startswith("-std=")] == ["-std=c++17"]
+    cpu = devices.preference_values(None, "cpp_standalone")["codegen.cpp.extra_compile_args_gcc"]
+    assert cpu == devices.gcc_args()
