@@ -6,6 +6,12 @@
     spikemem backends                         # registered backends and their capabilities
     spikemem run CONFIG.toml --out DIR        # compile, run, write DIR/recording.h5 + raster.png
     spikemem verify CONFIG.toml               # the same network on every installed backend
+    spikemem reproduce NAME                   # a paper experiment or figure
+    spikemem estimate CONFIG.toml             # offline SpiNNaker resource estimate
+    spikemem deploy CONFIG.toml               # run on SpiNNaker (board, spalloc or virtual)
+    spikemem doctor                           # check the installation, SpiNNaker and NEST set-up
+    spikemem export --to nir NETWORK -o OUT.nir   # NIR graph + fidelity table (docs/nir.md)
+    spikemem import FILE.nir -o NETWORK.json  # NIR graph -> saved network (--run MS: run it)
 
 Errors in the configuration or an unavailable backend end with a one-line message and exit
 status 1 (usage errors: 2).
@@ -25,6 +31,7 @@ from spikemem.backends import available_backends
 from spikemem.config import load_config
 from spikemem.ir import IRValidationError, UnsupportedFeature
 from spikemem.reproduce import reproduce_command
+from spikemem.results.summary import run_summary_lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,14 +124,8 @@ def _write(recording: Any, out: Path) -> None:
 
 def _summary(title: str, duration: float, recording: Any, wall: float) -> None:
     """Print spikes and mean rate per recorded population, and the wall times."""
-    click.echo(f"network {title}, {duration:g} ms simulated")
-    click.echo(f"  {'population':<20}{'size':>8}{'spikes':>10}{'rate (Hz)':>12}")
-    for name in recording.spikes:
-        size, count = recording.populations[name], recording.spike_count(name)
-        click.echo(f"  {name:<20}{size:>8}{count:>10}{count / size / (duration / 1000.0):>12.2f}")
-    timings = recording.meta.get("timings", {})
-    parts = [f"{key.removesuffix('_s')} {value:.3g} s" for key, value in timings.items()]
-    click.echo(f"  wall: {wall:.3g} s in all" + (f" ({', '.join(parts)})" if parts else ""))
+    for line in run_summary_lines(title, duration, recording, wall):
+        click.echo(line)
 
 
 main.add_command(reproduce_command)
@@ -136,6 +137,12 @@ from spikemem.estimate import estimate_command  # noqa: E402
 main.add_command(estimate_command)
 main.add_command(deploy_command)
 main.add_command(doctor_command)
+
+# NIR: export a network to a NIR graph, import a NIR graph as a network.
+from spikemem.nir_commands import export_command, import_command  # noqa: E402
+
+main.add_command(export_command)
+main.add_command(import_command)
 
 
 @main.command()
@@ -205,6 +212,7 @@ def verify(
     click.echo(format_report(report))
     if not report.passed:
         raise SystemExit(1)
+
 
 
 if __name__ == "__main__":  # pragma: no cover

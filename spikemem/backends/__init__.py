@@ -17,6 +17,7 @@ _BUILTIN = {
     "nest": "spikemem.backends.nest:NestBackend",
     "spinnaker": "spikemem.backends.spinnaker:SpiNNakerBackend",
     "brian2": "spikemem.backends.brian2:Brian2Backend",
+    "nengo": "spikemem.backends.nengo:NengoBackend",
 }
 
 

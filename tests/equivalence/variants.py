@@ -48,3 +48,9 @@ def require(variant, *capabilities: Capability) -> None:
     missing = [c.value for c in capabilities if c not in variant.capabilities]
     if missing:
         pytest.skip(f"{variant.label} lacks {', '.join(missing)}")
+
+
+def require_any(variant, *capabilities: Capability) -> None:
+    """Skip unless ``variant`` declares at least one of ``capabilities``."""
+    if not any(c in variant.capabilities for c in capabilities):
+        pytest.skip(f"{variant.label} lacks all of {', '.join(c.value for c in capabilities)}")
