@@ -3,9 +3,7 @@ cuda_standalone device and run it into a :class:`~spikemem.results.Recording`.""
 
 from __future__ import annotations
 
-import platform
 import shutil
-import sys
 import tempfile
 import time
 import weakref
@@ -14,10 +12,11 @@ from typing import Any
 import numpy as np
 
 from ...ir.errors import IRValidationError
-from ...ir.network import NUMERICS, Network, check_delays, check_dt
+from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
 from ..common import phase_steps, source_spikes
+from ..options import base_versions, check_compile, schedule_for
 from . import devices
 from .lowering import BACKEND, Plan, lower, phase_plan, single_phase_plan, weights_in_resolve_order
 from .network import STATE_NAMES, Objects, build_objects
@@ -93,24 +92,8 @@ class Brian2Backend:
         prefs: dict | None = None,
     ) -> Brian2Runnable:
         """Compile ``network`` for Brian2; see the class docstring for the options."""
-        if not isinstance(network, Network):
-            raise IRValidationError("compile", "network", type(network).__name__, "a spikemem.ir.Network")
-        dt = network.dt if dt is None else check_dt("compile", dt)
-        numerics = network.numerics if numerics is None else numerics
-        if numerics not in NUMERICS:
-            raise IRValidationError("compile", "numerics", numerics, "one of " + ", ".join(NUMERICS))
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
-            raise IRValidationError("compile", "seed", seed, "an integer in [0, 2**63)")
-        if schedule is not None:
-            if not isinstance(schedule, Schedule):
-                raise IRValidationError(
-                    "compile", "schedule", type(schedule).__name__, "None or a spikemem.ir.Schedule"
-                )
-            schedule.check_against(network)
-        record = RecordSpec() if record is None else record
-        if not isinstance(record, RecordSpec):
-            raise IRValidationError("compile", "record", type(record).__name__, "a RecordSpec")
-        record.check_against(network)
+        checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
+        dt, numerics, seed, record = checked.dt, checked.numerics, checked.seed, checked.record
         if device not in devices.DEVICES:
             raise IRValidationError("compile", "device", device, "one of " + ", ".join(devices.DEVICES))
         if target is not None and (device != "runtime" or target not in devices.TARGETS):
@@ -118,7 +101,6 @@ class Brian2Backend:
             raise IRValidationError("compile", "target", target, allowed)
         if prefs is not None and not isinstance(prefs, dict):
             raise IRValidationError("compile", "prefs", prefs, "None or a dict of Brian2 preferences")
-        check_delays(network, dt)
         import brian2  # noqa: F401 - fail here, with ImportError, when Brian2 is missing
 
         started = time.perf_counter()
@@ -176,18 +158,7 @@ class Brian2Runnable:
         return devices.preference_values(self.target, self.device, self.extra_prefs)
 
     def _schedule_for(self, duration: float | None) -> Schedule:
-        if self.schedule is not None:
-            if duration is not None:
-                raise IRValidationError(
-                    "run",
-                    "duration",
-                    duration,
-                    "None: the network was compiled with a schedule that fixes the length",
-                )
-            return self.schedule
-        if duration is None:
-            raise IRValidationError("run", "duration", None, "a length in ms (no schedule was compiled)")
-        return Schedule.single(duration)
+        return schedule_for(self.schedule, duration)
 
     def close(self) -> None:
         """Release the resources (standalone: the temporary project folder)."""
@@ -524,12 +495,4 @@ def versions() -> dict[str, str]:
     """Versions of the software that produced a result."""
     import brian2
 
-    from ... import __version__
-
-    return {
-        "spikemem": __version__,
-        "brian2": brian2.__version__,
-        "numpy": np.__version__,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-    }
+    return {**base_versions(), "brian2": brian2.__version__}

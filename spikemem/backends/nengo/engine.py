@@ -18,7 +18,7 @@ from ...ir.errors import IRValidationError
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
-from ..pynn.options import base_versions, check_compile, schedule_for
+from ..options import base_versions, check_compile, schedule_for
 from .lowering import BACKEND, NengoPlan, check_network, lower, synapse_filter
 
 

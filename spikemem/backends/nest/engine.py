@@ -31,9 +31,9 @@ from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
+from ..options import base_versions, check_compile, schedule_for
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan, lower_network
-from ..pynn.options import base_versions, check_compile, schedule_for
 
 BACKEND = "nest"
 

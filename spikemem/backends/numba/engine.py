@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import platform
-import sys
 import time
 from typing import Any
 
-import numpy as np
-
-from ...ir.errors import IRValidationError
-from ...ir.network import NUMERICS, Network, check_delays, check_dt
+from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
+from ..options import base_versions, check_compile, schedule_for
 from .layout import BACKEND, Layout, build_layout, phase_steps, source_spikes
 
 CHUNK_STEPS = 20_000
@@ -55,25 +51,10 @@ class NumbaBackend:
         seed: int = 0,
         record: RecordSpec | None = None,
         progress: bool | None = None,
-    ) -> "NumbaRunnable":
+    ) -> NumbaRunnable:
         """Compile ``network`` for the Numba engine; see the class docstring for the options."""
-        if not isinstance(network, Network):
-            raise IRValidationError("compile", "network", type(network).__name__, "a spikemem.ir.Network")
-        dt = network.dt if dt is None else check_dt("compile", dt)
-        numerics = network.numerics if numerics is None else numerics
-        if numerics not in NUMERICS:
-            raise IRValidationError("compile", "numerics", numerics, "one of " + ", ".join(NUMERICS))
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
-            raise IRValidationError("compile", "seed", seed, "an integer in [0, 2**63)")
-        if schedule is not None:
-            if not isinstance(schedule, Schedule):
-                raise IRValidationError("compile", "schedule", type(schedule).__name__, "None or a spikemem.ir.Schedule")
-            schedule.check_against(network)
-        record = RecordSpec() if record is None else record
-        if not isinstance(record, RecordSpec):
-            raise IRValidationError("compile", "record", type(record).__name__, "a RecordSpec")
-        record.check_against(network)
-        check_delays(network, dt)
+        checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
+        dt, numerics, seed, record = checked.dt, checked.numerics, checked.seed, checked.record
         started = time.perf_counter()
         layout = build_layout(network, dt, numerics, int(seed))
         return NumbaRunnable(
@@ -122,30 +103,14 @@ class NumbaRunnable:
         return execute(self, schedule)
 
     def _schedule_for(self, duration: float | None) -> Schedule:
-        if self.schedule is not None:
-            if duration is not None:
-                raise IRValidationError(
-                    "run", "duration", duration, "None: the network was compiled with a schedule that fixes the length"
-                )
-            return self.schedule
-        if duration is None:
-            raise IRValidationError("run", "duration", None, "a length in ms (no schedule was compiled)")
-        return Schedule.single(duration)
+        return schedule_for(self.schedule, duration)
 
 
 def versions() -> dict[str, str]:
     """Versions of the software that produced a result."""
     import numba
 
-    from ... import __version__
-
-    return {
-        "spikemem": __version__,
-        "numba": numba.__version__,
-        "numpy": np.__version__,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-    }
+    return {**base_versions(), "numba": numba.__version__}
 
 
 __all__ = ["CHUNK_STEPS", "NumbaBackend", "NumbaRunnable", "phase_steps", "source_spikes", "versions"]

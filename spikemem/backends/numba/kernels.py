@@ -23,7 +23,6 @@ import numpy as np
 from numba import njit
 
 
-
 @njit(cache=True, inline="always")
 def _trace_at(excl, last, p, n, t, dt, tau, include_now):
     """Value at step ``t`` of an all-to-all trace (sum of e^(-age/tau) over its events)."""

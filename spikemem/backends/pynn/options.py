@@ -1,88 +1,12 @@
-"""Validation of the compile options common to the PyNN-based backends."""
+"""The result of one ``spikemem doctor`` check, shared by the PyNN-based backends (NEST, SpiNNaker).
+
+The compile options they share with every other backend are checked in
+:mod:`spikemem.backends.options`.
+"""
 
 from __future__ import annotations
 
-import platform
-import sys
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-
-from ...ir.errors import IRValidationError
-from ...ir.network import NUMERICS, Network, check_delays, check_dt
-from ...ir.schedule import Schedule
-from ..base import RecordSpec
-
-
-@dataclass(frozen=True)
-class CompileOptions:
-    """Checked common options: time step (ms), numerics, seed and what to record."""
-
-    dt: float
-    numerics: str
-    seed: int
-    record: RecordSpec
-
-
-def check_compile(
-    network: Any, schedule: Any, *, dt: Any, numerics: Any, seed: Any, record: Any
-) -> CompileOptions:
-    """Validate the arguments of ``compile`` (same rules as the reference engine).
-
-    Raises
-    ------
-    IRValidationError
-        Naming the bad argument and what is allowed.
-    """
-    if not isinstance(network, Network):
-        raise IRValidationError("compile", "network", type(network).__name__, "a spikemem.ir.Network")
-    dt = network.dt if dt is None else check_dt("compile", dt)
-    numerics = network.numerics if numerics is None else numerics
-    if numerics not in NUMERICS:
-        raise IRValidationError("compile", "numerics", numerics, "one of " + ", ".join(NUMERICS))
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
-        raise IRValidationError("compile", "seed", seed, "an integer in [0, 2**63)")
-    if schedule is not None:
-        if not isinstance(schedule, Schedule):
-            raise IRValidationError(
-                "compile", "schedule", type(schedule).__name__, "None or a spikemem.ir.Schedule"
-            )
-        schedule.check_against(network)
-    record = RecordSpec() if record is None else record
-    if not isinstance(record, RecordSpec):
-        raise IRValidationError("compile", "record", type(record).__name__, "a RecordSpec")
-    record.check_against(network)
-    check_delays(network, dt)
-    return CompileOptions(dt=float(dt), numerics=str(numerics), seed=int(seed), record=record)
-
-
-def schedule_for(schedule: Schedule | None, duration: float | None) -> Schedule:
-    """The schedule to run: the compiled one, or one phase of ``duration`` ms."""
-    if schedule is not None:
-        if duration is not None:
-            raise IRValidationError(
-                "run",
-                "duration",
-                duration,
-                "None: the network was compiled with a schedule that fixes the length",
-            )
-        return schedule
-    if duration is None:
-        raise IRValidationError("run", "duration", None, "a length in ms (no schedule was compiled)")
-    return Schedule.single(duration)
-
-
-def base_versions() -> dict[str, str]:
-    """Versions of spikemem, numpy and Python, and the platform."""
-    from ... import __version__
-
-    return {
-        "spikemem": __version__,
-        "numpy": np.__version__,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-    }
 
 
 @dataclass

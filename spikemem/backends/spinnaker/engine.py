@@ -23,9 +23,9 @@ from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
+from ..options import base_versions, check_compile, schedule_for
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_network
-from ..pynn.options import base_versions, check_compile, schedule_for
 from .config import MachineConfig, cfg_text, machine_config
 from .mapping import MappingReport, collect_mapping
 from .session import isolated_session
