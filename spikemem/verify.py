@@ -41,6 +41,7 @@ __all__ = [
     "compare_spikes",
     "compare_statistics",
     "format_report",
+    "hardware_reachable",
     "installed_variants",
     "isi_statistics",
     "ks_statistic",
@@ -133,6 +134,17 @@ class Variant:
 
 REFERENCE = Variant("numba", "numba")
 """The reference engine."""
+
+
+def hardware_reachable(variant: Variant) -> bool:
+    """Whether ``variant`` can return spikes here: always for simulators; for hardware backends
+    (SpiNNaker) only when a real machine is configured (``$SPIKEMEM_SPINNAKER`` or
+    ``~/.spynnaker.cfg``) — a virtual board maps a network but runs nothing."""
+    if Capability.HARDWARE not in variant.capabilities:
+        return True
+    from .backends.spinnaker import hardware_configured
+
+    return hardware_configured()
 
 
 def _gpu_present() -> bool:
@@ -522,6 +534,10 @@ def verify(
         if variant.label == REFERENCE.label:
             continue
         try:
+            if not hardware_reachable(variant):
+                reason = "hardware backend and no machine configured (see spikemem doctor)"
+                rows.append(VerifyRow(variant.label, "skipped", True, [reason], {}))
+                continue
             if not (variant.supports(numerics_cap) or variant.supports(Capability.NUMERICS_STATISTICAL)):
                 rows.append(VerifyRow(variant.label, "skipped", True, [f"no {numerics_cap.value}"], {}))
                 continue

@@ -82,3 +82,19 @@ def test_verify_command(tmp_path):
     assert "all backends agree" in result.output
     bad = runner.invoke(main, ["verify", str(ROOT / "examples" / "feedforward.toml"), "-b", "nonexistent"])
     assert bad.exit_code == 2 and "unknown or unavailable backend nonexistent" in bad.output
+
+
+def test_verify_skips_a_hardware_backend_without_a_machine(monkeypatch, tmp_path):
+    """A virtual SpiNNaker board maps but returns no spikes: verify says so instead of failing."""
+    pytest.importorskip("spynnaker", reason="needs sPyNNaker: pip install 'spikemem[spinnaker]'")
+    from spikemem.verify import hardware_reachable
+
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.spynnaker.cfg
+    monkeypatch.setenv("SPIKEMEM_SPINNAKER", "virtual")
+    spinnaker = Variant("spinnaker", "spinnaker")
+    assert not hardware_reachable(spinnaker) and hardware_reachable(REFERENCE)
+    report = verify(cuba_network(n=200, seed=1), duration=50.0, variants=[REFERENCE, spinnaker])
+    row = {r.label: r for r in report.rows}["spinnaker"]
+    assert row.mode == "skipped" and "no machine configured" in row.details[0]
+    monkeypatch.setenv("SPIKEMEM_SPINNAKER", "board:192.0.2.1:5")
+    assert hardware_reachable(spinnaker)

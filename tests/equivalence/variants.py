@@ -6,24 +6,11 @@ import pytest
 
 from spikemem.backends.base import Capability
 from spikemem.ir import IRValidationError, UnsupportedFeature
-from spikemem.verify import installed_variants
+from spikemem.verify import hardware_reachable, installed_variants
 
-VARIANTS = installed_variants(numpy_target=True, standalone=True)
-"""Every installed variant (the reference first)."""
-
-
-def _hardware_reachable(variant) -> bool:
-    """Hardware backends (SpiNNaker) return spikes only from a real machine: keep them when one is
-    configured (``$SPIKEMEM_SPINNAKER=board:HOST:5`` or ``spalloc:URL``, or ``~/.spynnaker.cfg``);
-    a virtual board only maps (tested in ``tests/backends/spinnaker``)."""
-    if Capability.HARDWARE not in variant.capabilities:
-        return True
-    from spikemem.backends.spinnaker import hardware_configured
-
-    return hardware_configured()
-
-
-VARIANTS = [v for v in VARIANTS if _hardware_reachable(v)]
+VARIANTS = [v for v in installed_variants(numpy_target=True, standalone=True) if hardware_reachable(v)]
+"""Every installed variant (the reference first); hardware backends only with a configured
+machine (a virtual board maps but runs nothing; mapping is tested in ``tests/backends/spinnaker``)."""
 
 CHEAP = [v for v in VARIANTS if not any(k == "device" and "standalone" in str(d) for k, d in v.options)]
 """The variants that need no standalone build."""
