@@ -274,6 +274,39 @@ def fig4a_data(
     )
 
 
+def _plot_estimates(
+    ax: Any, result: FigureResult, x: np.ndarray, color: str, name: str, *, stratified: bool, **select: Any
+) -> None:
+    """Monte Carlo estimates of the rows ``select``: direct simulation with its 95 % Clopper–Pearson
+    interval (filled, only where it saw hits) and stratified rare-event estimates (open; labelled
+    if ``stratified``)."""
+    rate, hits = result.column("rate", **select), result.column("hits", **select)
+    lo, hi = result.column("ci_low", **select), result.column("ci_high", **select)
+    seen = hits > 0
+    ax.errorbar(
+        x[seen],
+        rate[seen],
+        yerr=[rate[seen] - lo[seen], hi[seen] - rate[seen]],
+        fmt="o",
+        color=color,
+        ms=4,
+        capsize=2,
+        label=f"{name}, simulation",
+    )
+    rare = result.column("rare_log10", **select).astype(float)
+    ok = np.isfinite(rare)
+    if ok.any():
+        ax.plot(
+            x[ok],
+            10.0 ** rare[ok],
+            "o",
+            mfc="none",
+            color=color,
+            ms=6,
+            label=f"{name}, stratified MC" if stratified else None,
+        )
+
+
 def plot_fig4a(result: FigureResult, *, show_paper: bool = True) -> Any:
     """Plot Fig. 4A: Eq. 4 (lines), direct simulation (filled), stratified estimates (open)."""
     figure, ax = _figure(result.title, "number of cells n", "frequency of false positives")
@@ -288,31 +321,9 @@ def plot_fig4a(result: FigureResult, *, show_paper: bool = True) -> Any:
             lw=1.2,
             label=f"a = {a}, Eq. 4",
         )
-        n, rate, hits = result.column("n", a=a), result.column("rate", a=a), result.column("hits", a=a)
-        lo, hi = result.column("ci_low", a=a), result.column("ci_high", a=a)
-        seen = hits > 0
-        ax.errorbar(
-            n[seen],
-            rate[seen],
-            yerr=[rate[seen] - lo[seen], hi[seen] - rate[seen]],
-            fmt="o",
-            color=color,
-            ms=4,
-            capsize=2,
-            label=f"a = {a}, simulation",
+        _plot_estimates(
+            ax, result, result.column("n", a=a), color, f"a = {a}", stratified=a == max(colors), a=a
         )
-        rare = result.column("rare_log10", a=a).astype(float)
-        ok = np.isfinite(rare)
-        if ok.any():
-            ax.plot(
-                n[ok],
-                10.0 ** rare[ok],
-                "o",
-                mfc="none",
-                color=color,
-                ms=6,
-                label=f"a = {a}, stratified MC" if a == max(colors) else None,
-            )
         if show_paper and a in PAPER_FIG4A_OBSERVED:
             values = PAPER_FIG4A_OBSERVED[a]
             ax.plot(
@@ -423,35 +434,8 @@ def plot_fig4b(result: FigureResult, *, show_paper: bool = True) -> Any:
         p = p_false_negative(a, s, theta, v_fine)
         keep = p > 0
         ax.plot(v_fine[keep] / a, p[keep], color=color, lw=1.2, label=f"θ = {theta}, Eq. 6")
-        x, rate, hits = (
-            result.column("noise", theta=theta),
-            result.column("rate", theta=theta),
-            result.column("hits", theta=theta),
-        )
-        lo, hi = result.column("ci_low", theta=theta), result.column("ci_high", theta=theta)
-        seen = hits > 0
-        ax.errorbar(
-            x[seen],
-            rate[seen],
-            yerr=[rate[seen] - lo[seen], hi[seen] - rate[seen]],
-            fmt="o",
-            color=color,
-            ms=4,
-            capsize=2,
-            label=f"θ = {theta}, simulation",
-        )
-        rare = result.column("rare_log10", theta=theta).astype(float)
-        ok = np.isfinite(rare)
-        if ok.any():
-            ax.plot(
-                x[ok],
-                10.0 ** rare[ok],
-                "o",
-                mfc="none",
-                color=color,
-                ms=6,
-                label=f"θ = {theta}, stratified MC",
-            )
+        noise = result.column("noise", theta=theta)
+        _plot_estimates(ax, result, noise, color, f"θ = {theta}", stratified=True, theta=theta)
         if show_paper and theta in PAPER_FIG4B_OBSERVED:
             values = np.array(PAPER_FIG4B_OBSERVED[theta])
             v = np.array(fig4b_noise_grid(a))
