@@ -84,3 +84,35 @@ def base_versions() -> dict[str, str]:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
     }
+
+
+def run_meta(
+    backend: str,
+    network: Network,
+    *,
+    versions: dict[str, str],
+    dt: float,
+    seed: int,
+    numerics: str,
+    n_steps: int,
+    timings: dict[str, float],
+    **extra: Any,
+) -> dict[str, Any]:
+    """The metadata every backend stores with a Recording (``extra`` adds backend-specific keys).
+
+    ``duration_ms`` is ``n_steps·dt``; ``ir_hash`` is the network's content hash, so a result can
+    be traced back to the exact network that produced it.
+    """
+    return {
+        "backend": backend,
+        "versions": versions,
+        "dt": dt,
+        "seed": seed,
+        "numerics": numerics,
+        "ir_hash": network.content_hash(),
+        "network": network.name,
+        "duration_ms": float(n_steps * dt),
+        "timings": timings,
+        **extra,
+    }
+

@@ -145,11 +145,6 @@ def _label(reasons: list[str]) -> str:
 
 
 # -- small helpers -----------------------------------------------------------------------------------
-def _per_neuron(value: Any, n: int) -> np.ndarray:
-    """``value`` (scalar or array) as a new writable float64 array of shape ``(n,)``."""
-    return np.array(np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)), dtype=np.float64)
-
-
 def _compact(array: np.ndarray) -> float | np.ndarray:
     """A float when every entry is the same, else the array."""
     return float(array[0]) if np.all(array == array[0]) else array

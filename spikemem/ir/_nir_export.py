@@ -27,9 +27,15 @@ from ._nir_common import (
     _check_time_unit,
     _label,
     _nir,
-    _per_neuron,
 )
-from .cells import DiscreteLIF, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
+from .cells import (
+    DiscreteLIF,
+    IF_curr_exp,
+    SpikeSourceArray,
+    SpikeSourcePoisson,
+    per_neuron,
+    refractory_steps,
+)
 from .connectivity import resolve
 from .dendrites import DendriticNeuron
 from .errors import IRValidationError, UnsupportedFeature
@@ -56,12 +62,6 @@ def _meta_value(value: Any) -> Any:
     if isinstance(value, (np.floating, np.integer)):
         return value.item()
     return value
-
-
-def _refractory_steps(tau_refrac: float, dt: float, numerics: str) -> int:
-    if numerics == "spinnaker":
-        return int(math.ceil(tau_refrac / dt - 1e-9))
-    return int(math.floor(tau_refrac / dt + 0.5 + 1e-9))
 
 
 def to_nir(
@@ -279,7 +279,7 @@ class _Exporter:
         refrac = np.asarray(cell.tau_refrac, dtype=np.float64)
         if np.any(refrac > 0):
             worst = float(refrac.max())
-            steps = _refractory_steps(worst, self.dt, self.numerics)
+            steps = int(refractory_steps(worst, self.dt, self.numerics))
             lost = "; input arriving then is discarded" if delta else ""
             reasons.append(
                 f"refractory period tau_refrac = {worst:g} ms (V held at v_reset for {steps} steps{lost}) "
@@ -307,11 +307,11 @@ class _Exporter:
 
     def _if_curr_exp(self, pop: Population, index: int, source: str, receptors: set[str]) -> None:
         cell, n, u = pop.cell, pop.size, self.unit
-        tau_m, cm = _per_neuron(cell.tau_m, n), _per_neuron(cell.cm, n)
-        tau_e, tau_i = _per_neuron(cell.tau_syn_E, n), _per_neuron(cell.tau_syn_I, n)
+        tau_m, cm = per_neuron(cell.tau_m, n), per_neuron(cell.cm, n)
+        tau_e, tau_i = per_neuron(cell.tau_syn_E, n), per_neuron(cell.tau_syn_I, n)
         r = tau_m / cm
-        v_leak = _per_neuron(cell.v_rest, n) + r * _per_neuron(cell.i_offset, n)
-        v_thresh, v_reset = _per_neuron(cell.v_thresh, n), _per_neuron(cell.v_reset, n)
+        v_leak = per_neuron(cell.v_rest, n) + r * per_neuron(cell.i_offset, n)
+        v_thresh, v_reset = per_neuron(cell.v_thresh, n), per_neuron(cell.v_reset, n)
         reasons = self._neuron_reasons(cell, delta=False)
         fidelity = _label(reasons)
         notes = [
@@ -407,8 +407,8 @@ class _Exporter:
 
     def _if_curr_delta(self, pop: Population, index: int, source: str) -> None:
         cell, n, u = pop.cell, pop.size, self.unit
-        tau_m, cm = _per_neuron(cell.tau_m, n), _per_neuron(cell.cm, n)
-        v_leak = _per_neuron(cell.v_rest, n) + (tau_m / cm) * _per_neuron(cell.i_offset, n)
+        tau_m, cm = per_neuron(cell.tau_m, n), per_neuron(cell.cm, n)
+        v_leak = per_neuron(cell.v_rest, n) + (tau_m / cm) * per_neuron(cell.i_offset, n)
         reasons = self._neuron_reasons(cell, delta=True)
         meta = self._base_meta("population", pop.name, index, APPROXIMATE, reasons)
         meta.update(
@@ -424,8 +424,8 @@ class _Exporter:
             tau=tau_m / u,
             r=tau_m / u,
             v_leak=v_leak,
-            v_threshold=_per_neuron(cell.v_thresh, n),
-            v_reset=_per_neuron(cell.v_reset, n),
+            v_threshold=per_neuron(cell.v_thresh, n),
+            v_reset=per_neuron(cell.v_reset, n),
             metadata={META: meta},
         )
         self.input_to[pop.name] = {"excitatory": key, "inhibitory": key}

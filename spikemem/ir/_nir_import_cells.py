@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._nir_common import _close, _compact, _per_neuron
+from ._nir_common import _close, _compact
+from .cells import per_neuron
 
 
 def pick(pynn: dict, name: str) -> np.ndarray | None:
@@ -65,8 +66,8 @@ def rest_params(v_leak: np.ndarray, resistance: np.ndarray, pynn: dict, notes: l
     v_rest, i_offset = pick(pynn, "v_rest"), pick(pynn, "i_offset")
     if v_rest is not None and i_offset is not None and _close(v_rest + resistance * i_offset, v_leak):
         return {
-            "v_rest": _compact(_per_neuron(v_rest, v_leak.size)),
-            "i_offset": _compact(_per_neuron(i_offset, v_leak.size)),
+            "v_rest": _compact(per_neuron(v_rest, v_leak.size)),
+            "i_offset": _compact(per_neuron(i_offset, v_leak.size)),
         }
     notes.append("v_rest = v_leak, i_offset = 0")
     return {"v_rest": _compact(v_leak), "i_offset": 0.0}

@@ -308,7 +308,7 @@ class SpikeSourceArray:
         object.__setattr__(self, "ids", ids)
 
     @classmethod
-    def from_lists(cls, spike_times: list[Any]) -> "SpikeSourceArray":
+    def from_lists(cls, spike_times: list[Any]) -> SpikeSourceArray:
         """Build from PyNN's form: ``spike_times[i]`` lists the times (ms) of neuron ``i``."""
         try:
             times = [readonly_float_array(cls.kind, "spike_times", t) for t in spike_times]
@@ -399,6 +399,20 @@ CELL_TYPES: dict[str, type] = {
 """Every cell type of the IR, by its PyNN name."""
 
 Cell = IF_curr_exp | IF_curr_delta | SpikeSourceArray | SpikeSourcePoisson | DiscreteLIF | DendriticNeuron
+
+
+def per_neuron(value: Any, size: int) -> np.ndarray:
+    """A cell parameter (scalar or per-neuron array) as a new float64 array of shape ``(size,)``."""
+    return np.array(np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)), dtype=np.float64)
+
+
+def refractory_steps(tau_refrac: Any, dt: float, numerics: str) -> np.ndarray:
+    """Whole steps a neuron stays frozen after a spike for ``tau_refrac`` (ms) at step ``dt`` (ms):
+    ``round`` (``exact`` numerics, as NEST's ``iaf_psc_exp``) or ``ceil`` (``spinnaker``)."""
+    ratio = np.asarray(tau_refrac, dtype=np.float64) / dt
+    if numerics == "spinnaker":
+        return np.ceil(ratio - 1e-9).astype(np.int64)
+    return np.floor(ratio + 0.5 + 1e-9).astype(np.int64)
 
 
 def is_source(cell: Any) -> bool:

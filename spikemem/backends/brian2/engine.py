@@ -16,7 +16,7 @@ from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
 from ..common import phase_steps, source_spikes
-from ..options import base_versions, check_compile, schedule_for
+from ..options import base_versions, check_compile, run_meta, schedule_for
 from . import devices
 from .lowering import BACKEND, Plan, lower, phase_plan, single_phase_plan, weights_in_resolve_order
 from .network import STATE_NAMES, Objects, build_objects
@@ -215,19 +215,18 @@ class Brian2Runnable:
             PhaseInfo(name=p.name, start_step=int(starts[k]), stop_step=int(starts[k + 1]))
             for k, p in enumerate(schedule.phases)
         ]
-        meta = {
-            "backend": BACKEND,
-            "device": self.device,
-            "target": self.target,
-            "versions": versions(),
-            "dt": dt,
-            "seed": self.seed,
-            "numerics": flat.numerics,
-            "ir_hash": self.network.content_hash(),
-            "network": self.network.name,
-            "duration_ms": float(starts[-1] * dt),
-            "timings": timings,
-        }
+        meta = run_meta(
+            BACKEND,
+            self.network,
+            versions=versions(),
+            dt=dt,
+            seed=self.seed,
+            numerics=flat.numerics,
+            n_steps=int(starts[-1]),
+            timings=timings,
+            device=self.device,
+            target=self.target,
+        )
         return Recording(
             dt=dt,
             populations=sizes,

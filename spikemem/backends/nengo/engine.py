@@ -18,7 +18,7 @@ from ...ir.errors import IRValidationError
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
-from ..options import base_versions, check_compile, schedule_for
+from ..options import base_versions, check_compile, run_meta, schedule_for
 from .lowering import BACKEND, NengoPlan, check_network, lower, synapse_filter
 
 
@@ -135,18 +135,17 @@ class NengoRunnable:
             loop_started = time.perf_counter()
             simulator.run_steps(plan.n_steps, progress_bar=self.progress)
             loop_s = time.perf_counter() - loop_started
-            meta = {
-                "backend": BACKEND,
-                "versions": {**base_versions(), "nengo": nengo.__version__},
-                "dt": o.dt,
-                "seed": o.seed,
-                "numerics": o.numerics,
-                "ir_hash": self.network.content_hash(),
-                "network": self.network.name,
-                "duration_ms": plan.n_steps * o.dt,
-                "timings": {"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
-                "notes": list(plan.notes),
-            }
+            meta = run_meta(
+                BACKEND,
+                self.network,
+                versions={**base_versions(), "nengo": nengo.__version__},
+                dt=o.dt,
+                seed=o.seed,
+                numerics=o.numerics,
+                n_steps=plan.n_steps,
+                timings={"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
+                notes=list(plan.notes),
+            )
             return read_recording(plan, simulator, handles, o.record, schedule, meta)
 
 

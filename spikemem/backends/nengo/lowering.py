@@ -177,15 +177,15 @@ def lower(network: Network, schedule: Schedule, *, dt: float, numerics: str, see
             name=pop.name,
             size=pop.size,
             offset=first,
-            tau_m=float(np.atleast_1d(np.asarray(pop.cell.tau_m, dtype=np.float64))[0]),
+            tau_m=_uniform(pop.cell.tau_m),
             refractory_steps=int(table.nref[first]) if pop.size else 0,
             bias=bias,
             u_init=(table.v_init[rows] - table.v_reset[rows]) / span,
             v_reset=table.v_reset[rows].copy(),
             span=span,
             tau_syn={
-                "excitatory": float(np.atleast_1d(np.asarray(pop.cell.tau_syn_E, dtype=np.float64))[0]),
-                "inhibitory": float(np.atleast_1d(np.asarray(pop.cell.tau_syn_I, dtype=np.float64))[0]),
+                "excitatory": _uniform(pop.cell.tau_syn_E),
+                "inhibitory": _uniform(pop.cell.tau_syn_I),
             },
             gain={
                 "excitatory": table.P21e[rows] * table.scale_e[rows] / (leak * span),
@@ -198,6 +198,11 @@ def lower(network: Network, schedule: Schedule, *, dt: float, numerics: str, see
     _lower_synapses(plan, network, flat, by_offset)
     _lower_sources(plan, network, schedule, flat, seed)
     return plan
+
+
+def _uniform(value) -> float:
+    """The value of a parameter that :func:`check_network` found equal for every neuron."""
+    return float(np.asarray(value, dtype=np.float64).flat[0])
 
 
 def _owner(offsets: dict[str, int], sizes: dict[str, int]):

@@ -31,9 +31,9 @@ from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
-from ..options import base_versions, check_compile, schedule_for
+from ..options import base_versions, check_compile, run_meta, schedule_for
 from ..pynn.build import build, read_recording, run_phases
-from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan, lower_network
+from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan, lower_checked
 
 BACKEND = "nest"
 
@@ -154,16 +154,7 @@ class NestBackend:
         started = time.perf_counter()
         probe = schedule or Schedule.single(max(options.dt, 1.0))
         _check_tau_minus(network)
-        lower_network(
-            network,
-            probe,
-            dialect=NEST,
-            dt=options.dt,
-            numerics=options.numerics,
-            seed=options.seed,
-            record=options.record,
-            stdp_exact=stdp == "exact",
-        )  # raises early
+        lower_checked(network, probe, NEST, options, stdp_exact=stdp == "exact")  # raises early
         return NestRunnable(
             network,
             schedule,
@@ -224,19 +215,9 @@ class NestRunnable:
     def plan(self, duration: float | None = None) -> NetworkPlan:
         """The PyNN plan of a run (for inspection and tests)."""
         schedule = schedule_for(self.schedule, duration)
-        o = self.options
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return lower_network(
-                self.network,
-                schedule,
-                dialect=NEST,
-                dt=o.dt,
-                numerics=o.numerics,
-                seed=o.seed,
-                record=o.record,
-                stdp_exact=self.stdp_exact,
-            )
+        return lower_checked(
+            self.network, schedule, NEST, self.options, stdp_exact=self.stdp_exact, quiet=True
+        )
 
     def run(self, duration: float | None = None) -> Any:
         """Run the schedule (or ``duration`` ms) on NEST; return a Recording."""
@@ -276,19 +257,18 @@ class NestRunnable:
                     read_weights=o.record.weights,
                 )
                 loop_s = time.perf_counter() - run_started
-                meta = {
-                    "backend": BACKEND,
-                    "versions": versions(sim),
-                    "dt": o.dt,
-                    "seed": o.seed,
-                    "numerics": o.numerics,
-                    "ir_hash": self.network.content_hash(),
-                    "network": self.network.name,
-                    "duration_ms": plan.n_steps * o.dt,
-                    "timings": {"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
-                    "notes": list(plan.notes),
-                    "mpi": {"rank": int(sim.rank()), "processes": int(sim.num_processes())},
-                }
+                meta = run_meta(
+                    BACKEND,
+                    self.network,
+                    versions=versions(sim),
+                    dt=o.dt,
+                    seed=o.seed,
+                    numerics=o.numerics,
+                    n_steps=plan.n_steps,
+                    timings={"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
+                    notes=list(plan.notes),
+                    mpi={"rank": int(sim.rank()), "processes": int(sim.num_processes())},
+                )
                 return read_recording(plan, built, weights=weights, phases=phases, meta=meta)
             finally:
                 sim.end()

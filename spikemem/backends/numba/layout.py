@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...ir import IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
-from ...ir.cells import DiscreteLIF, is_source
+from ...ir.cells import DiscreteLIF, is_source, per_neuron, refractory_steps
 from ...ir.connectivity import Synapses, delay_steps, projection_seed, resolve
 from ...ir.dendrites import DendriticNeuron
 from ...ir.errors import IRValidationError, UnsupportedFeature
@@ -116,18 +116,6 @@ class Layout:
     dendrites: DendriteTable
 
 
-def _per_neuron(value: float | np.ndarray, size: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), (size,)).astype(np.float64)
-
-
-def refractory_steps(tau_refrac: np.ndarray, dt: float, numerics: str) -> np.ndarray:
-    """Steps a neuron stays frozen after a spike: ``round`` (exact, NEST) or ``ceil`` (spinnaker)."""
-    ratio = np.asarray(tau_refrac, dtype=np.float64) / dt
-    if numerics == "spinnaker":
-        return np.ceil(ratio - 1e-9).astype(np.int64)
-    return np.floor(ratio + 0.5 + 1e-9).astype(np.int64)
-
-
 def lif_propagators(
     tau_m: np.ndarray, cm: np.ndarray, tau_syn: np.ndarray, dt: float, numerics: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -159,7 +147,7 @@ def _neuron_table(network: Network, dynamic: list, dt: float, numerics: str) -> 
             for name, column in _discrete_lif_columns(cell, n, dt).items():
                 columns[name].append(column)
             continue
-        p = {name: _per_neuron(getattr(cell, name), n) for name in cell.parameter_names()}
+        p = {name: per_neuron(getattr(cell, name), n) for name in cell.parameter_names()}
         P22, P20, _, _ = lif_propagators(p["tau_m"], p["cm"], p["tau_m"], dt, numerics)
         if isinstance(cell, IF_curr_exp):
             _, _, P21e, P11e = lif_propagators(p["tau_m"], p["cm"], p["tau_syn_E"], dt, numerics)
@@ -185,7 +173,7 @@ def _neuron_table(network: Network, dynamic: list, dt: float, numerics: str) -> 
         columns["v_thresh"].append(p["v_thresh"])
         columns["v_reset"].append(p["v_reset"])
         columns["nref"].append(refractory_steps(p["tau_refrac"], dt, numerics))
-        v_init = p["v_rest"] if cell.v_init is None else _per_neuron(cell.v_init, n)
+        v_init = p["v_rest"] if cell.v_init is None else per_neuron(cell.v_init, n)
         columns["v_init"].append(v_init)
     merged = {
         k: (np.concatenate(v) if v else np.zeros(0, dtype=np.int64 if k == "nref" else np.float64))
@@ -205,18 +193,18 @@ def _discrete_lif_columns(cell: DiscreteLIF, n: int, dt: float) -> dict[str, np.
     if cell.tau_m is None:
         beta, gain = np.ones(n), np.ones(n)
     else:
-        tau_m = _per_neuron(cell.tau_m, n)
+        tau_m = per_neuron(cell.tau_m, n)
         beta, gain = np.exp(-dt / tau_m), -np.expm1(-dt / tau_m)
-    v_thresh = _per_neuron(cell.v_thresh, n)
+    v_thresh = per_neuron(cell.v_thresh, n)
     return {
         "P22": beta,
-        "c0": gain * _per_neuron(cell.i_offset, n),
+        "c0": gain * per_neuron(cell.i_offset, n),
         "P21e": zeros, "P21i": zeros, "P11e": zeros, "P11i": zeros, "scale_e": zeros, "scale_i": zeros,
         "jump": gain,
-        "v_thresh": _per_neuron(cell.alpha, n) * v_thresh,
+        "v_thresh": per_neuron(cell.alpha, n) * v_thresh,
         "v_reset": v_thresh,
         "nref": np.zeros(n, dtype=np.int64),
-        "v_init": zeros if cell.v_init is None else _per_neuron(cell.v_init, n),
+        "v_init": zeros if cell.v_init is None else per_neuron(cell.v_init, n),
     }
 
 
@@ -423,7 +411,7 @@ def _poisson(pop, dt: float, n_steps: int, seed: int) -> tuple[np.ndarray, np.nd
     rng = np.random.Generator(np.random.PCG64(sequence))
     first = int(_to_steps(np.array([cell.start]), dt)[0])
     last = min(n_steps, int(_to_steps(np.array([cell.start + cell.duration]), dt)[0]))
-    probability = -np.expm1(-_per_neuron(cell.rate, pop.size) * dt * 1e-3)
+    probability = -np.expm1(-per_neuron(cell.rate, pop.size) * dt * 1e-3)
     steps_parts, ids_parts = [], []
     chunk = max(1, 2**22 // pop.size)
     for begin in range(first, max(first, last), chunk):

@@ -10,6 +10,7 @@ from tqdm.auto import tqdm
 
 from ...ir.schedule import Schedule
 from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
+from ..options import run_meta
 from . import kernels
 from .layout import phase_steps, source_spikes
 
@@ -182,17 +183,10 @@ def _assemble(
             var: rec_buffers[names.index(var)][:n_samples, column : column + count].copy() for var in variables
         }
         state[name] = StateTrace(steps=sample_steps, ids=np.arange(count, dtype=np.int64), values=values, dt=layout.dt)
-    meta = {
-        "backend": "numba",
-        "versions": versions(),
-        "dt": layout.dt,
-        "seed": runnable.seed,
-        "numerics": layout.numerics,
-        "ir_hash": runnable.network.content_hash(),
-        "network": runnable.network.name,
-        "duration_ms": float(phases[-1].stop_step * layout.dt) if phases else 0.0,
-        "timings": timings,
-    }
+    meta = run_meta(
+        "numba", runnable.network, versions=versions(), dt=layout.dt, seed=runnable.seed,
+        numerics=layout.numerics, n_steps=phases[-1].stop_step if phases else 0, timings=timings,
+    )
     return Recording(
         dt=layout.dt, populations=dict(layout.sizes), spikes=spikes, state=state, weights=weights,
         phases=phases, meta=meta,

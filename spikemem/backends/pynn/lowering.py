@@ -69,6 +69,7 @@ __all__ = [
     "SynapsePlan",
     "lower_cell",
     "lower_connector",
+    "lower_checked",
     "lower_network",
     "lower_plasticity",
 ]
@@ -869,3 +870,30 @@ def check_numerics(numerics: str) -> str:
     if numerics not in NUMERICS:
         raise IRValidationError("compile", "numerics", numerics, "one of " + ", ".join(NUMERICS))
     return numerics
+
+
+def lower_checked(
+    network: Network,
+    schedule: Schedule,
+    dialect: Dialect,
+    options: Any,
+    *,
+    stdp_exact: bool = True,
+    quiet: bool = False,
+) -> NetworkPlan:
+    """:func:`lower_network` with the checked compile options of a backend
+    (:class:`spikemem.backends.options.CompileOptions`). ``quiet`` hides the lowering's
+    ``RuntimeWarning`` notes, for runs of a network whose ``compile`` already showed them."""
+    with warnings.catch_warnings():
+        if quiet:
+            warnings.simplefilter("ignore", RuntimeWarning)
+        return lower_network(
+            network,
+            schedule,
+            dialect=dialect,
+            dt=options.dt,
+            numerics=options.numerics,
+            seed=options.seed,
+            record=options.record,
+            stdp_exact=stdp_exact,
+        )

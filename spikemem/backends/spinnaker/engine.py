@@ -23,9 +23,9 @@ from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
-from ..options import base_versions, check_compile, schedule_for
+from ..options import base_versions, check_compile, run_meta, schedule_for
 from ..pynn.build import build, read_recording, run_phases
-from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_network
+from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_checked
 from .config import MachineConfig, cfg_text, machine_config
 from .mapping import MappingReport, collect_mapping
 from .session import isolated_session
@@ -179,15 +179,7 @@ class SpiNNakerBackend:
             _check_learning_phases(network, schedule)
         started = time.perf_counter()
         probe = schedule or Schedule.single(max(options.dt, 1.0))
-        lower_network(
-            network,
-            probe,
-            dialect=SPINNAKER,
-            dt=options.dt,
-            numerics=options.numerics,
-            seed=options.seed,
-            record=options.record,
-        )
+        lower_checked(network, probe, SPINNAKER, options)  # raises early
         return SpiNNakerRunnable(
             network,
             schedule,
@@ -271,18 +263,7 @@ class SpiNNakerRunnable:
     def plan(self, duration: float | None = None) -> NetworkPlan:
         """The PyNN plan of a run (for inspection and tests)."""
         schedule = schedule_for(self.schedule, duration)
-        o = self.options
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return lower_network(
-                self.network,
-                schedule,
-                dialect=SPINNAKER,
-                dt=o.dt,
-                numerics=o.numerics,
-                seed=o.seed,
-                record=o.record,
-            )
+        return lower_checked(self.network, schedule, SPINNAKER, self.options, quiet=True)
 
     def map(self, duration: float | None = None) -> MappingReport:
         """Map on a *virtual* board of this machine's version (nothing runs) and report.
@@ -343,21 +324,20 @@ class SpiNNakerRunnable:
                     mapping_s=time.perf_counter() - started,
                 )
                 self.last_mapping = mapping
-                meta = {
-                    "backend": BACKEND,
-                    "versions": versions(),
-                    "dt": o.dt,
-                    "seed": o.seed,
-                    "numerics": o.numerics,
-                    "ir_hash": self.network.content_hash(),
-                    "network": self.network.name,
-                    "duration_ms": plan.n_steps * o.dt,
-                    "machine": machine.describe(),
-                    "virtual": virtual,
-                    "timings": {"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
-                    "notes": list(plan.notes),
-                    "mapping": mapping.to_dict(),
-                }
+                meta = run_meta(
+                    BACKEND,
+                    self.network,
+                    versions=versions(),
+                    dt=o.dt,
+                    seed=o.seed,
+                    numerics=o.numerics,
+                    n_steps=plan.n_steps,
+                    timings={"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
+                    machine=machine.describe(),
+                    virtual=virtual,
+                    notes=list(plan.notes),
+                    mapping=mapping.to_dict(),
+                )
                 return read_recording(
                     plan, built, weights=weights, phases=phases, meta=meta, spikes_available=not virtual
                 )
