@@ -183,6 +183,34 @@ FIG4A_N = tuple(range(300, 4000, 200))
 """n = 300, 500, …, 3900 (the x-axis runs to 4000)."""
 
 
+def _estimate_columns(est: Any, exact: float, log10_exact: float) -> Row:
+    """The columns of one Monte Carlo row: the exact value, the direct estimate with its
+    Clopper–Pearson interval, and empty (NaN) stratified-estimate columns to fill in later."""
+    low, high = est.interval()
+    return dict(
+        p_exact=exact,
+        log10_p_exact=log10_exact,
+        hits=est.hits,
+        trials=est.trials,
+        rate=est.rate,
+        ci_low=low,
+        ci_high=high,
+        seconds=est.seconds,
+        rare_log10=float("nan"),
+        rare_log10_low=float("nan"),
+        rare_log10_high=float("nan"),
+    )
+
+
+def _rare_columns(rare: Any) -> Row:
+    """The columns of a stratified (rare-event) estimate and its interval, in log10."""
+    return {
+        "rare_log10": rare.log10_value,
+        "rare_log10_low": rare.log10_low,
+        "rare_log10_high": rare.log10_high,
+    }
+
+
 def fig4a_data(
     *,
     comparisons: int = 10**6,
@@ -218,34 +246,19 @@ def fig4a_data(
                 refresh=refresh,
                 seed=(seed, ia, i_n),
             )
-            low, high = est.interval()
             exact = float(p_false_match(n, a, s, theta))
             row: Row = dict(
                 a=a,
                 n=n,
                 s=s,
                 theta=theta,
-                p_exact=exact,
-                log10_p_exact=float(log10_p_false_match(n, a, s, theta)),
-                hits=est.hits,
-                trials=est.trials,
-                rate=est.rate,
-                ci_low=low,
-                ci_high=high,
-                seconds=est.seconds,
-                rare_log10=float("nan"),
-                rare_log10_low=float("nan"),
-                rare_log10_high=float("nan"),
+                **_estimate_columns(est, exact, float(log10_p_false_match(n, a, s, theta))),
             )
             if exact < rare_below and rare_trials > 0:
                 rare = mc_false_match_stratified(
                     n, a, s, theta, trials_per_overlap=rare_trials, seed=(seed, ia, i_n, 1)
                 )
-                row.update(
-                    rare_log10=rare.log10_value,
-                    rare_log10_low=rare.log10_low,
-                    rare_log10_high=rare.log10_high,
-                )
+                row.update(_rare_columns(rare))
             rows.append(row)
     elapsed = time.perf_counter() - start
     comparisons_done = sum(r["trials"] for r in rows)
@@ -370,7 +383,6 @@ def fig4b_data(
     for iv, v in enumerate(fig4b_noise_grid(a)):
         ests = mc_false_negative(a, s, list(thetas), v, trials=trials, seed=(seed, iv), n=n, literal=literal)
         for theta, est in zip(thetas, ests, strict=True):
-            low, high = est.interval()
             exact = float(p_false_negative(a, s, theta, v))
             row: Row = dict(
                 theta=theta,
@@ -379,27 +391,13 @@ def fig4b_data(
                 a=a,
                 n=n,
                 s=s,
-                p_exact=exact,
-                log10_p_exact=float(log10_p_false_negative(a, s, theta, v)),
-                hits=est.hits,
-                trials=est.trials,
-                rate=est.rate,
-                ci_low=low,
-                ci_high=high,
-                seconds=est.seconds,
-                rare_log10=float("nan"),
-                rare_log10_low=float("nan"),
-                rare_log10_high=float("nan"),
+                **_estimate_columns(est, exact, float(log10_p_false_negative(a, s, theta, v))),
             )
             if 0.0 < exact < rare_below and rare_trials > 0:
                 rare = mc_false_negative_stratified(
                     a, s, theta, v, trials_per_overlap=rare_trials, seed=(seed, iv, theta)
                 )
-                row.update(
-                    rare_log10=rare.log10_value,
-                    rare_log10_low=rare.log10_low,
-                    rare_log10_high=rare.log10_high,
-                )
+                row.update(_rare_columns(rare))
             rows.append(row)
     elapsed = time.perf_counter() - start
     return FigureResult(
