@@ -30,6 +30,7 @@ __all__ = [
     "SynapseTable",
     "flatten",
     "lif_propagators",
+    "phase_infos",
     "phase_steps",
     "refractory_steps",
     "source_spikes",
@@ -111,3 +112,15 @@ def source_spikes(
     ptr, gids = _layout.source_spikes(network, schedule, flat, seed)
     steps = np.repeat(np.arange(ptr.size - 1, dtype=np.int64), np.diff(ptr))
     return steps, gids
+
+
+def phase_infos(schedule: Schedule, starts: np.ndarray) -> list:
+    """A :class:`~spikemem.results.PhaseInfo` per phase of ``schedule``, from the start steps
+    (and total) that :func:`phase_steps` returns."""
+    from ..results import PhaseInfo
+
+    return [
+        PhaseInfo(name=p.name, start_step=int(starts[k]), stop_step=int(starts[k + 1]))
+        for k, p in enumerate(schedule.phases)
+    ]
+

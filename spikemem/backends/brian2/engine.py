@@ -15,7 +15,7 @@ from ...ir.errors import IRValidationError
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
-from ..common import phase_steps, source_spikes
+from ..common import phase_infos, phase_steps, source_spikes
 from ..options import base_versions, check_compile, run_meta, schedule_for
 from . import devices
 from .lowering import BACKEND, Plan, lower, phase_plan, single_phase_plan, weights_in_resolve_order
@@ -179,7 +179,7 @@ class Brian2Runnable:
         weights: dict,
         timings: dict,
     ) -> Any:
-        from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
+        from ...results import Recording, SpikeTrains, StateTrace
 
         flat = self.plan.flat
         dt = flat.dt
@@ -211,10 +211,7 @@ class Brian2Runnable:
                     dt=dt,
                 )
                 column += size
-        phases = [
-            PhaseInfo(name=p.name, start_step=int(starts[k]), stop_step=int(starts[k + 1]))
-            for k, p in enumerate(schedule.phases)
-        ]
+        phases = phase_infos(schedule, starts)
         meta = run_meta(
             BACKEND,
             self.network,

@@ -18,6 +18,7 @@ from ...ir.errors import IRValidationError
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, RecordSpec
+from ..common import phase_infos
 from ..options import base_versions, check_compile, run_meta, schedule_for
 from .lowering import BACKEND, NengoPlan, check_network, lower, synapse_filter
 
@@ -176,7 +177,7 @@ def build_model(plan: NengoPlan, record: RecordSpec, seed: int) -> tuple[Any, di
                 label=ens.name,
             )
             nodes[ens.name] = ensemble.neurons
-        sizes = {e.name: e.size for e in plan.ensembles} | {s.name: s.size for s in plan.sources}
+        sizes = plan.sizes
         for conn in plan.connections:
             kind, args, scale = synapse_filter(conn.pole, conn.delay_steps)
             synapse = (
@@ -258,7 +259,7 @@ def read_recording(
     ``isyn_*`` (nA, positive): the current the reference engine holds at the end of step ``k``,
     i.e. ``a`` times the output of the same synapse at step ``k`` (the input of step ``k + 1``).
     """
-    from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
+    from ...results import Recording, SpikeTrains, StateTrace
 
     dt = plan.dt
     spikes = {}
@@ -284,12 +285,7 @@ def read_recording(
                 total += pole * np.asarray(simulator.data[probe])
             values[var] = total[sample]
         state[name] = StateTrace(steps=sample, ids=np.arange(ens.size, dtype=np.int64), values=values, dt=dt)
-    starts = plan.phase_starts
-    phases = [
-        PhaseInfo(name=p.name, start_step=int(starts[k]), stop_step=int(starts[k + 1]))
-        for k, p in enumerate(schedule.phases)
-    ]
-    sizes = {e.name: e.size for e in plan.ensembles} | {s.name: s.size for s in plan.sources}
+    phases = phase_infos(schedule, plan.phase_starts)
     return Recording(
-        dt=dt, populations=sizes, spikes=spikes, state=state, weights={}, phases=phases, meta=meta
+        dt=dt, populations=plan.sizes, spikes=spikes, state=state, weights={}, phases=phases, meta=meta
     )

@@ -110,6 +110,11 @@ class NengoPlan:
     sources: list[SourcePlan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def sizes(self) -> dict[str, int]:
+        """Size of every population (ensembles, then sources), by name."""
+        return {e.name: e.size for e in self.ensembles} | {s.name: s.size for s in self.sources}
+
 
 def check_network(network: Network) -> None:
     """Refuse what the Nengo mapping cannot express, naming the construct.
