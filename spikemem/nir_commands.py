@@ -94,7 +94,7 @@ def export_command(
         raise click.ClickException(str(error)) from error
     except OSError as error:
         raise click.ClickException(f"could not write {out}: {error}") from error
-    labels = ("faithful", "approximate", "unsupported")
+    labels = (bridge.FAITHFUL, bridge.APPROXIMATE, bridge.UNSUPPORTED)
     counts = {label: sum(e.fidelity == label for e in report) for label in labels}
     click.echo(
         f"wrote {out}: network {net.name!r} as {target.upper()}, {len(report.labels())} nodes "
