@@ -37,7 +37,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spikemem.atomicio import write_text_atomic  # noqa: E402
-from spikemem.backends.base import RecordSpec  # noqa: E402
+from spikemem.ir import RecordSpec  # noqa: E402
 from spikemem.networks import cuba_network  # noqa: E402
 from spikemem.verify import compare_spikes, hardware_reachable, installed_variants  # noqa: E402
 

@@ -254,7 +254,7 @@ class NumbaCuba:
 
     def __init__(self, facts: CubaFacts, duration_ms: float, seed: int):
         import spikemem
-        from spikemem.backends.base import RecordSpec
+        from spikemem.ir import RecordSpec
 
         self.facts = facts
         self.duration_ms = duration_ms

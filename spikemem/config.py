@@ -49,9 +49,9 @@ from typing import Any
 import numpy as np
 
 from . import ir
-from .backends.base import RecordSpec
 from .ir.cells import CELL_TYPES
 from .ir.connectors import CONNECTOR_TYPES
+from .ir.record import RecordSpec
 
 try:
     import tomllib
@@ -98,7 +98,7 @@ class RunConfig:
         Compile seed (connectors and sources without their own seed derive theirs from it).
     backend : str
         Backend name (``spikemem backends`` lists them).
-    record : spikemem.backends.base.RecordSpec
+    record : spikemem.ir.RecordSpec
         What to record.
     source : str
         Where the configuration came from (a path, or ``"<dict>"``).

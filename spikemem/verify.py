@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 
 from .backends import available_backends, get_backend
-from .backends.base import Capability, RecordSpec
+from .backends.base import Capability
 from .ir import Network, Schedule
+from .ir.record import RecordSpec
 
 __all__ = [
     "REFERENCE",

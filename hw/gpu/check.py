@@ -76,8 +76,8 @@ def compare(reference, candidate, label: str, populations) -> tuple[bool, list[s
 
 def run_workload(title, network, schedule, duration, args, build_root, populations):
     import spikemem
-    from spikemem.backends.base import RecordSpec
     from spikemem.backends.brian2.devices import cuda_preferences
+    from spikemem.ir import RecordSpec
 
     print(f"\n== {title}")
     record = RecordSpec(weights=True)

@@ -70,7 +70,7 @@ def compile(network: Any, schedule: Any = None, *, backend: str = "numba", **opt
         Backend name (``spikemem backends`` lists them).
     **options
         ``dt`` (ms), ``seed`` (int), ``numerics`` ("exact" or "spinnaker"), ``record``
-        (:class:`~spikemem.backends.base.RecordSpec`), ``progress`` (bool), and backend options.
+        (:class:`~spikemem.ir.RecordSpec`), ``progress`` (bool), and backend options.
 
     Returns
     -------

@@ -1,18 +1,13 @@
-"""Backend and Runnable protocols, capabilities and recording requests."""
+"""Backend and Runnable protocols and capabilities."""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Protocol
 
-import numpy as np
+from ..ir.errors import UnsupportedFeature
 
-from ..ir.errors import IRValidationError, UnsupportedFeature
-
-__all__ = ["Backend", "Capability", "RecordSpec", "Runnable", "UnsupportedFeature"]
+__all__ = ["Backend", "Capability", "Runnable", "UnsupportedFeature"]
 
 
 class Capability(str, enum.Enum):
@@ -36,74 +31,6 @@ class Capability(str, enum.Enum):
     SPIKE_EXACT = "spike-exact with the reference"
     GPU = "gpu"
     HARDWARE = "hardware"
-
-
-@dataclass(frozen=True, kw_only=True)
-class RecordSpec:
-    """What a run records.
-
-    Parameters
-    ----------
-    spikes : tuple of str or None
-        Populations whose spikes are recorded; ``None`` records every population.
-    state : dict of str to tuple of str
-        State variables to sample per population, e.g. ``{"exc": ("v",)}``; names come from
-        the cell's ``state_variables`` (``v`` in mV, ``isyn_exc``/``isyn_inh`` in nA).
-    state_every : int
-        Sample every this many steps (>= 1).
-    weights : bool
-        Record the weights of plastic projections at the end of every phase.
-    """
-
-    spikes: tuple | None = None
-    state: dict = field(default_factory=dict)
-    state_every: int = 1
-    weights: bool = True
-
-    def __post_init__(self) -> None:
-        if isinstance(self.state_every, bool) or not isinstance(self.state_every, int) or self.state_every < 1:
-            raise IRValidationError("RecordSpec", "state_every", self.state_every, "an integer >= 1 (steps)")
-        if not isinstance(self.weights, (bool, np.bool_)):
-            raise IRValidationError("RecordSpec", "weights", self.weights, "True or False")
-        object.__setattr__(self, "weights", bool(self.weights))
-        if self.spikes is not None:
-            object.__setattr__(self, "spikes", _names("spikes", self.spikes))
-        if not isinstance(self.state, Mapping):
-            raise IRValidationError("RecordSpec", "state", self.state, "a dict population -> variable names")
-        state = {}
-        for name, variables in self.state.items():
-            if not isinstance(name, str):
-                raise IRValidationError("RecordSpec", "state", name, "population names (str) as keys")
-            state[name] = _names(f"state[{name!r}]", (variables,) if isinstance(variables, str) else variables)
-        object.__setattr__(self, "state", MappingProxyType(state))
-
-    def check_against(self, network: Any) -> None:
-        """Raise if the spec names unknown populations or variables."""
-        names = {p.name: p for p in network.populations}
-        for name in self.spikes or ():
-            if name not in names:
-                raise IRValidationError("RecordSpec", "spikes", name, "population names: " + ", ".join(names))
-        for name, variables in self.state.items():
-            if name not in names:
-                raise IRValidationError("RecordSpec", "state", name, "population names: " + ", ".join(names))
-            allowed = names[name].cell.state_variables
-            for var in variables:
-                if var not in allowed:
-                    raise IRValidationError(
-                        "RecordSpec", f"state[{name!r}]", var,
-                        ", ".join(allowed) if allowed else "nothing (spike sources have no state)",
-                    )
-
-
-def _names(parameter: str, value: Any) -> tuple[str, ...]:
-    """A tuple of strings from any iterable of strings (a lone string is refused)."""
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise IRValidationError("RecordSpec", parameter, value, "a list or tuple of names")
-    names = tuple(value)
-    for name in names:
-        if not isinstance(name, str):
-            raise IRValidationError("RecordSpec", parameter, name, "names (str)")
-    return names
 
 
 class Runnable(Protocol):

@@ -12,8 +12,8 @@ import numpy as np
 
 from ..ir.errors import IRValidationError
 from ..ir.network import NUMERICS, Network, check_delays, check_dt
+from ..ir.record import RecordSpec
 from ..ir.schedule import Schedule
-from .base import RecordSpec
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from .network import NUMERICS, Network
 from .plasticity import STDP, Additive, Multiplicative, SpikePair
 from .population import Population, PopulationView
 from .projection import Projection
+from .record import RecordSpec
 from .schedule import Phase, Schedule, Stimulus
 from .serialize import schedule_from_dict, schedule_to_dict
 
@@ -37,6 +38,7 @@ __all__ = [
     "Population",
     "PopulationView",
     "Projection",
+    "RecordSpec",
     "Schedule",
     "SpikePair",
     "SpikeSourceArray",

@@ -131,7 +131,7 @@ class FromList:
             object.__setattr__(self, name, array)
 
     @classmethod
-    def from_pairs(cls, pairs: Any) -> "FromList":
+    def from_pairs(cls, pairs: Any) -> FromList:
         """Build from an ``(n, 2)``, ``(n, 3)`` or ``(n, 4)`` array of ``(i, j[, w[, d]])`` rows."""
         array = _number_array(pairs)
         if array is None or array.ndim != 2 or array.shape[1] not in (2, 3, 4):

@@ -14,7 +14,7 @@ from .connectivity import resolve
 from .connectors import FromList
 from .dendrites import DendriticNeuron
 from .network import Network
-from .population import Population, PopulationView
+from .population import Population
 from .projection import Projection
 
 COUNTER_TAU_M = 1e6

@@ -111,7 +111,7 @@ class Network:
         return network_to_dict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Network":
+    def from_dict(cls, data: dict) -> Network:
         """Rebuild a network from :meth:`to_dict` output, validating everything again."""
         from .serialize import network_from_dict
 
@@ -130,7 +130,7 @@ class Network:
         save_network(self, path)
 
     @classmethod
-    def load(cls, path: Any) -> "Network":
+    def load(cls, path: Any) -> Network:
         """Read a network written by :meth:`save`."""
         from .serialize import load_network
 

@@ -45,14 +45,14 @@ class Population:
             raise IRValidationError(owner, "cell", self.cell, "one of " + ", ".join(CELL_TYPES))
         self.cell.check_size(owner, self.size)
 
-    def __getitem__(self, index: slice | int | Any) -> "PopulationView":
+    def __getitem__(self, index: slice | int | Any) -> PopulationView:
         return PopulationView(population=self, indices=_index_array(self, index))
 
     def __len__(self) -> int:
         return self.size
 
     @property
-    def population(self) -> "Population":
+    def population(self) -> Population:
         """The population itself (so views and populations share an interface)."""
         return self
 

@@ -7,10 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_choice, check_name, check_range, readonly_int_array, scalar_or_array, strict_keywords
+from ._checks import (
+    check_choice,
+    check_name,
+    check_range,
+    readonly_int_array,
+    scalar_or_array,
+    strict_keywords,
+)
 from .cells import is_source
-from .dendrites import DendriticNeuron
 from .connectors import CONNECTOR_TYPES, FromList, OneToOne
+from .dendrites import DendriticNeuron
 from .errors import IRValidationError
 from .plasticity import STDP
 from .population import Population, PopulationView

@@ -126,7 +126,7 @@ class Schedule:
         object.__setattr__(self, "phases", phases)
 
     @classmethod
-    def single(cls, duration: float, name: str = "run") -> "Schedule":
+    def single(cls, duration: float, name: str = "run") -> Schedule:
         """A schedule of one phase of ``duration`` ms with all plasticity on."""
         return cls(phases=(Phase(name=name, duration=duration),))
 

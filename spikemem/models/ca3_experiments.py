@@ -428,7 +428,7 @@ def scaling_point(
         backend's stepping loop, when it reports ``timings.loop_s``); ``wall_ms_per_op`` and
         ``engine_ms_per_op``; ``correct`` (fraction of ideal answers).
     """
-    from ..backends.base import RecordSpec
+    from ..ir.record import RecordSpec
 
     warm = CA3Memory(n, m, variant=variant)
     warm.recall_cue(0)

@@ -604,7 +604,7 @@ class CA3Memory:
             When ``backend`` lacks a capability the memory needs.
         """
         from ..backends import get_backend
-        from ..backends.base import RecordSpec
+        from ..ir.record import RecordSpec
 
         ca3.check_dt(dt)
         schedule = self.schedule()

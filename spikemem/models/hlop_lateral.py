@@ -375,7 +375,7 @@ def simulate_lateral(
         The trace compartments at the end: ``x − Hᵀ y``.
     """
     from ..backends import compile as compile_network
-    from ..backends.base import RecordSpec
+    from ..ir.record import RecordSpec
 
     circuit = lateral_circuit(h, x, scale, timesteps, dt=dt)
     record = RecordSpec(spikes=("Lpos", "Lneg"), state={"trace": ("v",)}, weights=False)

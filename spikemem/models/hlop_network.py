@@ -230,7 +230,7 @@ def run_inference(
         Passed to the backend's ``compile`` (``dt`` and ``record`` are set here).
     """
     from ..backends import compile as compile_network
-    from ..backends.base import RecordSpec
+    from ..ir.record import RecordSpec
 
     if readout not in READOUTS:
         raise ir.IRValidationError("run_inference", "readout", readout, "one of " + ", ".join(READOUTS))

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import ir
-from ..backends.base import RecordSpec
 from ..backends import compile as compile_network
+from ..ir.record import RecordSpec
 from ..sdr.exact import p_any_segment, p_false_match, p_false_negative
 from ..sdr.stats import clopper_pearson
 
@@ -264,7 +264,7 @@ def plot_measurements(measurements: list[Measurement]):
     return figure
 
 
-def reproduce_recognizer(backend: str, out) -> "ReproductionResult":
+def reproduce_recognizer(backend: str, out) -> ReproductionResult:
     """``spikemem reproduce sdr-recognizer``: every default configuration, a table and a figure."""
     import json
     from pathlib import Path

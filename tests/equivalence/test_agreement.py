@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from spikemem import ir
-from spikemem.backends.base import Capability, RecordSpec
+from spikemem.backends.base import Capability
+from spikemem.ir import RecordSpec
 from spikemem.plasticity import pair_stdp_weight
 from spikemem.verify import REFERENCE, compare_arrays, compare_spikes, tolerance
 

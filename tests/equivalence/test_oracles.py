@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from spikemem import ir
-from spikemem.backends.base import Capability, RecordSpec
+from spikemem.backends.base import Capability
+from spikemem.ir import RecordSpec
 from spikemem.verify import compare_arrays, tolerance
 
 from .variants import require, run

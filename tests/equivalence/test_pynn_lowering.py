@@ -15,7 +15,8 @@ import functools
 import numpy as np
 
 from spikemem import ir
-from spikemem.backends.base import Capability, RecordSpec
+from spikemem.backends.base import Capability
+from spikemem.ir import RecordSpec
 from spikemem.verify import REFERENCE, compare_arrays, compare_spikes
 
 from .variants import require, run

@@ -19,7 +19,8 @@ import functools
 import pytest
 
 from spikemem import ir
-from spikemem.backends.base import Capability, RecordSpec
+from spikemem.backends.base import Capability
+from spikemem.ir import RecordSpec
 from spikemem.networks import cuba_network
 from spikemem.verify import REFERENCE, Sample, compare_statistics
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spikemem import ir
-from spikemem.backends.base import RecordSpec
+from spikemem.ir import RecordSpec
 
 from .strategies import (
     INVALID_NAMES,
@@ -151,7 +151,7 @@ def test_schedule_builds_valid_or_names_the_bad_parameter(phases):
         assert schedule.duration == sum(p.duration for p in phases)
 
 
-# -- RecordSpec (spikemem/backends/base.py) ----------------------------------------------------
+# -- RecordSpec (spikemem/ir/record.py) ----------------------------------------------------------
 @st.composite
 def record_spec_cases(draw):
     bad = draw(pick_bad(["spikes", "state", "state_every"], max_bad=1))

@@ -13,8 +13,9 @@ import numpy as np
 
 from ...ir.errors import IRValidationError
 from ...ir.network import Network
+from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability, RecordSpec
+from ..base import Capability
 from ..common import phase_infos, phase_steps, source_spikes
 from ..options import base_versions, check_compile, run_meta, schedule_for
 from . import devices

@@ -29,8 +29,9 @@ from typing import Any
 
 from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
+from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability, RecordSpec
+from ..base import Capability
 from ..options import base_versions, check_compile, run_meta, schedule_for
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan, lower_checked

@@ -6,8 +6,9 @@ import time
 from typing import Any
 
 from ...ir.network import Network
+from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability, RecordSpec
+from ..base import Capability
 from ..options import base_versions, check_compile, schedule_for
 from .layout import BACKEND, Layout, build_layout, phase_steps, source_spikes
 

@@ -53,8 +53,8 @@ from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.population import Population
 from ...ir.projection import Projection
+from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import RecordSpec
 from ..common import flatten, phase_steps, source_spikes
 
 __all__ = [

@@ -21,8 +21,9 @@ from typing import Any
 
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
+from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability, RecordSpec
+from ..base import Capability
 from ..options import base_versions, check_compile, run_meta, schedule_for
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_checked

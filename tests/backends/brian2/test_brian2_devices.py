@@ -11,8 +11,8 @@ import pytest
 
 import spikemem
 from spikemem import ir
-from spikemem.backends.base import RecordSpec
 from spikemem.backends.brian2 import devices
+from spikemem.ir import RecordSpec
 
 brian2 = pytest.importorskip("brian2")
 

@@ -14,8 +14,9 @@ pytest.importorskip("nengo", reason="the nengo backend needs Nengo: pip install 
 import spikemem  # noqa: E402
 from spikemem import ir  # noqa: E402
 from spikemem.backends import get_backend  # noqa: E402
-from spikemem.backends.base import Capability, RecordSpec  # noqa: E402
+from spikemem.backends.base import Capability
 from spikemem.backends.nengo.lowering import synapse_filter  # noqa: E402
+from spikemem.ir import RecordSpec  # noqa: E402
 from spikemem.ir.cells import DiscreteLIF  # noqa: E402
 
 STATE = ("v", "isyn_exc", "isyn_inh")

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from spikemem import ir
-from spikemem.backends.base import RecordSpec
 from spikemem.backends.nest.engine import tics_per_ms
 from spikemem.backends.pynn.lowering import NEST, lower_network
+from spikemem.ir import RecordSpec
 
 
 def lower(network, duration=20.0, record=None, stdp_exact=True):

@@ -15,7 +15,7 @@ pytest.importorskip("pyNN")
 
 import spikemem  # noqa: E402
 from spikemem import ir  # noqa: E402
-from spikemem.backends.base import RecordSpec  # noqa: E402
+from spikemem.ir import RecordSpec  # noqa: E402
 from spikemem.plasticity import pair_stdp_weight  # noqa: E402
 from spikemem.verify import compare_spikes, compare_statistics, samples  # noqa: E402
 

@@ -15,7 +15,8 @@ import pytest
 import spikemem
 from spikemem import ir
 from spikemem.backends import available_backends
-from spikemem.backends.base import Capability, RecordSpec
+from spikemem.backends.base import Capability
+from spikemem.ir import RecordSpec
 from spikemem.ir.cells import CELL_TYPES, DiscreteLIF
 
 

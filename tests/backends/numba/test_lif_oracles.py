@@ -14,7 +14,7 @@ import pytest
 
 import spikemem
 from spikemem import ir
-from spikemem.backends.base import RecordSpec
+from spikemem.ir import RecordSpec
 
 TAU_M, CM, V_REST = 20.0, 0.5, -65.0
 

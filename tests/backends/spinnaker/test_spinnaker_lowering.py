@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from spikemem import ir
-from spikemem.backends.base import RecordSpec
 from spikemem.backends.pynn.build import build, read_recording, run_phases
 from spikemem.backends.pynn.lowering import SPINNAKER, lower_network
+from spikemem.ir import RecordSpec
 from spikemem.models import ca3
 from spikemem.models.ca3_experiments import functional_memory
 
