@@ -24,8 +24,8 @@ from spikemem.ir import RecordSpec
 from spikemem.networks import cuba_network
 from spikemem.verify import REFERENCE, Sample, compare_statistics
 
-from .networks import feedforward_exp
 from .variants import require, require_any, run
+from networks import feedforward_exp
 
 SEEDS = tuple(range(1, 11))
 N, DURATION = 4000, 1000.0
