@@ -458,12 +458,13 @@ def discrete(dt: float = 0.05, seed: int = 4) -> ir.Network:
     return ir.Network(populations=(src, leaky, ifire), projections=projections, dt=dt, name="discrete")
 
 
-def feedforward_exp(copies: int = 10, dt: float = 0.1) -> ir.Network:
+def feedforward_exp(copies: int = 10, dt: float = 0.1, ff_weight: float = 0.35) -> ir.Network:
     """Statistical agreement: ``copies`` disjoint feed-forward networks of ``IF_curr_exp`` cells
     only (one per seed): Poisson sources -> ``hidden`` (both receptors, different ``tau_syn``,
     heterogeneous ``i_offset`` and ``v_init``, delays of 1 and 5 steps) -> ``out`` (delay 15 steps).
     Populations ``poisson<k>``, ``hidden<k>``, ``out<k>`` for k = 1..copies. Parameters are
-    homogeneous where Nengo keeps one value per ensemble (``tau_m``, ``tau_refrac``, ``tau_syn``)."""
+    homogeneous where Nengo keeps one value per ensemble (``tau_m``, ``tau_refrac``, ``tau_syn``).
+    ``ff_weight`` is the weight of the ``hidden -> out`` projections ``ff<k>``."""
     populations, projections = [], []
     for k in range(1, copies + 1):
         rng = np.random.default_rng(100 + k)
@@ -494,10 +495,191 @@ def feedforward_exp(copies: int = 10, dt: float = 0.1) -> ir.Network:
             ),
             ir.Projection(
                 name=f"ff{k}", pre=hidden, post=out, connector=ir.FixedProbability(p=0.5, seed=90 + k),
-                weight=0.35, delay=1.5,
+                weight=ff_weight, delay=1.5,
             ),
         ]
     return ir.Network(populations=tuple(populations), projections=tuple(projections), dt=dt, name="ff_exp")
+
+
+# -- NIR export and import (tests/ir/test_nir_bridge.py, tests/cli/test_nir_cli.py) --------------
+
+
+def small_network(numerics: str = "exact", tau_refrac: float = 0.0, dt: float = 0.1) -> ir.Network:
+    """NIR mapping of exp cells: spike source -> ``exc`` (CubaLIF, ``i_offset``) -> ``inh`` with
+    ``inh -> inh`` inhibition; AllToAll, FromList with per-synapse weights and OneToOne; ``exc``
+    receives excitatory input only."""
+    stim = ir.Population(name="stim", size=2, cell=ir.SpikeSourceArray(times=[1.0, 2.5, 4.0], ids=[0, 1, 0]))
+    exc = ir.Population(
+        name="exc",
+        size=3,
+        cell=ir.IF_curr_exp(
+            cm=0.5,
+            tau_m=20.0,
+            v_rest=-65.0,
+            i_offset=0.25,
+            v_thresh=-50.0,
+            v_reset=-70.0,
+            tau_syn_E=5.0,
+            tau_syn_I=10.0,
+            tau_refrac=tau_refrac,
+        ),
+    )
+    inh = ir.Population(
+        name="inh",
+        size=2,
+        cell=ir.IF_curr_exp(cm=0.25, tau_m=10.0, tau_syn_E=2.0, tau_syn_I=2.0, tau_refrac=tau_refrac),
+    )
+    projections = (
+        ir.Projection(name="stim_exc", pre=stim, post=exc, connector=ir.AllToAll(), weight=0.5, delay=1.0),
+        ir.Projection(
+            name="exc_inh",
+            pre=exc,
+            post=inh,
+            connector=ir.FromList(pre=[0, 2], post=[1, 0], weight=[0.5, 0.7]),
+            delay=0.3,
+        ),
+        ir.Projection(
+            name="inh_inh",
+            pre=inh,
+            post=inh,
+            connector=ir.OneToOne(),
+            weight=0.2,
+            delay=2.0,
+            receptor="inhibitory",
+        ),
+    )
+    return ir.Network(
+        populations=(stim, exc, inh), projections=projections, dt=dt, numerics=numerics, name="small"
+    )
+
+
+def split_network(dt: float = 0.1) -> ir.Network:
+    """NIR's split synapse: an ``IF_curr_exp`` population with ``tau_syn_E != tau_syn_I``
+    receiving both receptor types."""
+    stim = ir.Population(name="stim", size=2, cell=ir.SpikeSourceArray(times=[1.0, 3.0], ids=[0, 1]))
+    cell = ir.IF_curr_exp(cm=0.5, tau_m=20.0, tau_syn_E=5.0, tau_syn_I=10.0, v_rest=-60.0, tau_refrac=0.0)
+    post = ir.Population(name="post", size=3, cell=cell)
+    projections = (
+        ir.Projection(name="exc_in", pre=stim, post=post, connector=ir.AllToAll(), weight=1.0, delay=1.0),
+        ir.Projection(
+            name="inh_in",
+            pre=stim,
+            post=post,
+            connector=ir.AllToAll(),
+            weight=0.5,
+            delay=1.5,
+            receptor="inhibitory",
+        ),
+    )
+    return ir.Network(populations=(stim, post), projections=projections, dt=dt, name="split")
+
+
+def delta_network(dt: float = 0.1) -> ir.Network:
+    """NIR mapping of delta-synapse cells (``IF_curr_delta`` with ``i_offset``), one source."""
+    stim = ir.Population(name="stim", size=1, cell=ir.SpikeSourceArray(times=[2.0], ids=[0]))
+    cells = ir.Population(
+        name="cells",
+        size=2,
+        cell=ir.IF_curr_delta(cm=2.0, tau_m=10.0, v_rest=-70.0, i_offset=0.5, tau_refrac=0.0),
+    )
+    proj = ir.Projection(name="drive", pre=stim, post=cells, connector=ir.AllToAll(), weight=3.0, delay=0.5)
+    return ir.Network(populations=(stim, cells), projections=(proj,), dt=dt, name="delta")
+
+
+def random_network(seed: int, dt: float = 0.1) -> ir.Network:
+    """NIR round trips on random networks: per-neuron parameters, every connector, both
+    receptors, delays of several steps; everything drawn from ``seed``."""
+    rng = np.random.default_rng(seed)
+    n_stim = int(rng.integers(2, 6))
+    times = np.round(rng.uniform(0.0, 80.0, 30), 1)
+    stim = ir.Population(
+        name="stim", size=n_stim, cell=ir.SpikeSourceArray(times=times, ids=rng.integers(0, n_stim, 30))
+    )
+    pops = [stim]
+    for k in range(3):
+        n = int(rng.integers(2, 6))
+        tau_e = rng.uniform(1.0, 10.0, n)
+        cell = ir.IF_curr_exp(
+            cm=rng.uniform(0.2, 2.0, n),
+            tau_m=rng.uniform(5.0, 40.0, n),
+            tau_syn_E=tau_e,
+            tau_syn_I=tau_e if k == 1 else rng.uniform(1.0, 10.0, n),
+            v_rest=rng.uniform(-70.0, -60.0, n),
+            v_thresh=rng.uniform(-55.0, -45.0, n),
+            v_reset=rng.uniform(-80.0, -70.0, n),
+            i_offset=rng.uniform(0.0, 0.6, n),
+            tau_refrac=float(rng.choice([0.0, 1.0, 2.0])),
+            v_init=rng.uniform(-70.0, -60.0, n) if k != 2 else None,
+        )
+        pops.append(ir.Population(name=f"pop{k}", size=n, cell=cell))
+    n = int(rng.integers(2, 5))
+    pops.append(
+        ir.Population(
+            name="delta",
+            size=n,
+            cell=ir.IF_curr_delta(
+                tau_m=rng.uniform(5.0, 30.0, n), v_thresh=-55.0, i_offset=0.2, tau_refrac=0.0
+            ),
+        )
+    )
+    projections = []
+    for k in range(8):
+        pre = pops[int(rng.integers(0, len(pops)))]
+        post = pops[int(rng.integers(1, len(pops)))]
+        choice = int(rng.integers(0, 4))
+        delay = float(rng.integers(1, 30)) * dt
+        if choice == 0:
+            connector, weight = (
+                ir.AllToAll(allow_self_connections=bool(rng.integers(0, 2))),
+                float(rng.uniform(0.05, 1)),
+            )
+        elif choice == 1:
+            seed_k = int(rng.integers(0, 100)) if rng.integers(0, 2) else None
+            connector, weight = ir.FixedProbability(p=0.6, seed=seed_k), float(rng.uniform(0.05, 1))
+        else:
+            pairs = [(i, j) for i in range(pre.size) for j in range(post.size)]
+            chosen = rng.choice(len(pairs), size=min(len(pairs), 5), replace=False)
+            count = chosen.size
+            connector = ir.FromList(
+                pre=[pairs[c][0] for c in chosen],
+                post=[pairs[c][1] for c in chosen],
+                weight=rng.uniform(0.05, 1.0, count),
+                delay=rng.integers(1, 30, count) * dt,
+            )
+            weight = 0.0
+        projections.append(
+            ir.Projection(
+                name=f"p{k}",
+                pre=pre,
+                post=post,
+                connector=connector,
+                weight=weight,
+                delay=delay,
+                receptor=str(rng.choice(["excitatory", "inhibitory"])),
+            )
+        )
+    return ir.Network(populations=tuple(pops), projections=tuple(projections), dt=dt, name=f"random{seed}")
+
+
+def static_network() -> ir.Network:
+    """``spikemem export --to nir``: a spike source driving ``exc`` through both receptors, no
+    plasticity (what NIR can hold)."""
+    stim = ir.Population(name="stim", size=2, cell=ir.SpikeSourceArray(times=[1.0, 2.0, 3.0], ids=[0, 1, 0]))
+    cell = ir.IF_curr_exp(cm=0.5, tau_m=20.0, v_thresh=-60.0, tau_syn_E=5.0, tau_syn_I=10.0, tau_refrac=2.0)
+    exc = ir.Population(name="exc", size=3, cell=cell)
+    projections = (
+        ir.Projection(name="drive", pre=stim, post=exc, connector=ir.AllToAll(), weight=2.0, delay=1.0),
+        ir.Projection(
+            name="inhibit",
+            pre=stim,
+            post=exc,
+            connector=ir.AllToAll(),
+            weight=0.1,
+            delay=2.0,
+            receptor="inhibitory",
+        ),
+    )
+    return ir.Network(populations=(stim, exc), projections=projections, dt=0.1, name="static")
 
 
 if __name__ == "__main__":  # used by the cross-process hash test (tests/ir/test_serialize.py)
