@@ -14,13 +14,15 @@ are resolved against the importing module's package. ``from pkg import name`` is
 Packages' ``__init__``
 ----------------------
 Importing ``a.b`` runs ``a/__init__.py`` first, unless ``a`` is already being imported. A module
-inside ``a`` is only ever run after ``a`` has started, so an import never makes it depend on its
-own enclosing packages: ``a/__init__.py`` re-exporting ``a.b`` is not a cycle with ``a.b``. A
-module *outside* ``a`` that imports ``a.b`` runs ``a/__init__.py`` too, so it depends on ``a`` as
-well as on ``a.b``; those edges are in the graph. A cycle through an ``__init__`` re-export is
-therefore reported only where it goes both ways between distinct modules: ``a.b`` importing a
-name from ``a`` (``from a import x``) while ``a/__init__.py`` imports ``a.b``, or ``c`` importing
-``a.b`` while something ``a/__init__.py`` imports (transitively) imports ``c``.
+inside ``a`` is only ever run after ``a`` has started, so importing ``a.b`` does not make a module
+inside ``a`` depend on ``a``: ``a/__init__.py`` re-exporting ``a.b`` is not a cycle with ``a.b``.
+A module *outside* ``a`` that imports ``a.b`` runs ``a/__init__.py`` too, so it depends on ``a``
+as well as on ``a.b``; those edges are in the graph. Naming the package itself (``import a``,
+``from a import x`` where ``x`` is not a module) is a dependency on ``a/__init__.py`` from
+anywhere, inside ``a`` included. A cycle through an ``__init__`` re-export is therefore reported
+only where it goes both ways between distinct modules: ``a.b`` importing a name from ``a`` while
+``a/__init__.py`` imports ``a.b``, or ``c`` importing ``a.b`` while something ``a/__init__.py``
+imports (transitively) imports ``c``.
 
 A cycle is a strongly connected set of two or more modules (a module importing itself is not).
 """
@@ -115,10 +117,11 @@ def import_graph(modules: Mapping[str, Path]) -> dict[str, dict[str, Import]]:
     target's enclosing packages that do not enclose the importer (their ``__init__`` runs first)."""
     graph: dict[str, dict[str, Import]] = {module: {} for module in modules}
     for module in modules:
-        running = {module, *_ancestors(module)}
+        started = set(_ancestors(module))
         for imp in explicit_imports(module, modules):
-            for dependency in (*_ancestors(imp.target), imp.target):
-                if dependency not in running:
+            implied = [package for package in _ancestors(imp.target) if package not in started]
+            for dependency in (*implied, imp.target):
+                if dependency != module:
                     graph[module].setdefault(dependency, imp)
     return graph
 
@@ -252,13 +255,15 @@ def test_imports_are_resolved_as_documented(tmp_path):
             "pkg/__init__.py": "from . import sub\nfrom .sub.leaf import VALUE\n",
             "pkg/top.py": "import os\n\ndef late():\n    from .sub import leaf, VALUE\n",
             "pkg/sub/__init__.py": "VALUE = 1\n",
-            "pkg/sub/leaf.py": "from .. import top\nimport pkg.sub\nfrom pkg import sub as alias\n",
+            "pkg/sub/leaf.py": "from .. import top\nfrom ..sub import leaf\n",
+            "pkg/sub/user.py": "import pkg.sub.leaf\nfrom pkg.sub import VALUE\n",
         },
     )
     graph = import_graph(modules)
     assert set(graph["pkg"]) == {"pkg.sub", "pkg.sub.leaf"}  # a submodule, else the module named
     assert set(graph["pkg.top"]) == {"pkg.sub.leaf", "pkg.sub"}  # in a function; os is left out
-    assert set(graph["pkg.sub.leaf"]) == {"pkg.top"}  # its own enclosing packages never count
+    assert set(graph["pkg.sub.leaf"]) == {"pkg.top"}  # itself and its enclosing packages' start
+    assert set(graph["pkg.sub.user"]) == {"pkg.sub.leaf", "pkg.sub"}  # pkg.sub: a name from it
     assert set(graph["pkg.sub"]) == set()
 
 
