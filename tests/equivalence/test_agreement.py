@@ -17,8 +17,8 @@ from spikemem.ir import RecordSpec
 from spikemem.plasticity import pair_stdp_weight
 from spikemem.verify import REFERENCE, compare_arrays, compare_spikes, tolerance
 
-from .networks import discrete, feedforward
 from .variants import require, run
+from networks import discrete, feedforward
 
 NUMERICS = {"exact": Capability.NUMERICS_EXACT, "spinnaker": Capability.NUMERICS_SPINNAKER}
 

@@ -24,8 +24,8 @@ from spikemem.ir import RecordSpec
 from spikemem.networks import cuba_network
 from spikemem.verify import REFERENCE, Sample, compare_statistics
 
-from .networks import feedforward_exp
 from .variants import require, require_any, run
+from networks import feedforward_exp
 
 SEEDS = tuple(range(1, 11))
 N, DURATION = 4000, 1000.0
@@ -86,17 +86,7 @@ def test_broken_cuba_fails_the_statistics():
 
 @functools.cache
 def ff_exp_run(variant, weight_scale: float = 1.0):
-    net = feedforward_exp()
-    if weight_scale != 1.0:
-        net = ir.Network(
-            populations=net.populations,
-            projections=tuple(
-                dataclasses.replace(p, weight=p.weight * weight_scale) if p.name.startswith("ff") else p
-                for p in net.projections
-            ),
-            dt=net.dt,
-            name=net.name,
-        )
+    net = feedforward_exp(ff_weight=0.35 * weight_scale)
     return run(variant, net, duration=DURATION, seed=1, record=RecordSpec(weights=False))
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from spikemem import ir
 
-from .networks import every_node_network, every_node_schedule
+from networks import every_node_network, every_node_schedule
 
 NET = every_node_network()
 SCHEDULE = every_node_schedule()

@@ -15,9 +15,9 @@ import pytest
 from spikemem import ir
 from spikemem.ir import serialize
 
-from .networks import every_node_network, every_node_schedule
+from networks import every_node_network, every_node_schedule
 
-NETWORKS_SCRIPT = Path(__file__).with_name("networks.py")
+NETWORKS_SCRIPT = Path(__file__).parents[1] / "networks.py"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 

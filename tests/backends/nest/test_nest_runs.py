@@ -19,82 +19,11 @@ from spikemem.ir import RecordSpec  # noqa: E402
 from spikemem.plasticity import pair_stdp_weight  # noqa: E402
 from spikemem.verify import compare_spikes, compare_statistics, samples  # noqa: E402
 
-
-def feedforward(dt: float = 0.1, neuron_delay_steps: int = 2, feedback: bool = True) -> ir.Network:
-    """Sources -> exp layer -> exp and delta layers; neuron delays of at least 2 steps onto exp
-    cells (what NEST can express), heterogeneous weights, both receptors, a view."""
-    rng = np.random.default_rng(3)
-    times = np.round(rng.uniform(0.3, 120.0, 300) / dt) * dt
-    src = ir.Population(
-        name="src", size=20, cell=ir.SpikeSourceArray(times=times, ids=rng.integers(0, 20, 300))
-    )
-    poisson = ir.Population(name="poisson", size=10, cell=ir.SpikeSourcePoisson(rate=40.0, start=0.5, seed=2))
-    a = ir.Population(
-        name="a",
-        size=30,
-        cell=ir.IF_curr_exp(
-            cm=0.25,
-            tau_m=rng.uniform(8.0, 20.0, 30),
-            tau_syn_E=3.0,
-            tau_syn_I=6.0,
-            tau_refrac=2.0,
-            v_reset=-70.0,
-            v_thresh=-55.0,
-            i_offset=rng.uniform(0.0, 0.2, 30),
-            v_init=rng.uniform(-70.0, -56.0, 30),
-        ),
-    )
-    b = ir.Population(
-        name="b", size=10, cell=ir.IF_curr_exp(tau_m=12.0, tau_syn_E=2.0, tau_refrac=1.0, v_thresh=-58.0)
-    )
-    c = ir.Population(
-        name="c", size=8, cell=ir.IF_curr_delta(tau_m=10.0, tau_refrac=1.5, v_thresh=-60.0, v_init=-62.0)
-    )
-    d = neuron_delay_steps * dt
-    projections = (
-        ir.Projection(
-            name="src_a",
-            pre=src,
-            post=a,
-            connector=ir.FixedProbability(p=0.3, seed=1),
-            weight=rng.uniform(0.2, 0.9, 182),
-            delay=dt,
-        ),
-        ir.Projection(
-            name="poisson_a",
-            pre=poisson,
-            post=a[10:30],
-            connector=ir.AllToAll(),
-            weight=0.15,
-            delay=0.5,
-            receptor="inhibitory",
-        ),
-        ir.Projection(
-            name="a_b", pre=a, post=b, connector=ir.FixedProbability(p=0.4, seed=3), weight=0.6, delay=d
-        ),
-        ir.Projection(
-            name="a_c", pre=a, post=c, connector=ir.FixedProbability(p=0.5, seed=4), weight=0.8, delay=dt
-        ),
-    ) + (
-        (
-            ir.Projection(
-                name="b_a",
-                pre=b,
-                post=a,
-                connector=ir.AllToAll(),
-                weight=0.2,
-                delay=3 * dt,
-                receptor="inhibitory",
-            ),
-        )
-        if feedback
-        else ()
-    )
-    return ir.Network(populations=(src, poisson, a, b, c), projections=projections, dt=dt, name="nest_ff")
+from networks import nest_feedforward  # noqa: E402
 
 
 def test_feedforward_spikes_and_voltages_equal_the_reference():
-    net = feedforward()
+    net = nest_feedforward()
     assert ir.resolve(net.projections[0], 0).size == 182
     record = RecordSpec(state={"a": ("v",), "c": ("v",)}, state_every=2)
     reference = spikemem.compile(net, backend="numba", record=record).run(150.0)
@@ -111,7 +40,7 @@ def test_feedforward_spikes_and_voltages_equal_the_reference():
 
 
 def test_one_step_neuron_delay_arrives_one_step_late():
-    net = feedforward(neuron_delay_steps=1, feedback=False)
+    net = nest_feedforward(neuron_delay_steps=1, feedback=False)
     reference = spikemem.compile(net, backend="numba").run(150.0)
     with pytest.warns(RuntimeWarning, match="one step later"):
         candidate = spikemem.compile(net, backend="nest").run(150.0)
@@ -120,8 +49,8 @@ def test_one_step_neuron_delay_arrives_one_step_late():
 
 
 def test_runs_are_repeatable_and_compiled_networks_independent():
-    first = spikemem.compile(feedforward(), backend="nest")
-    second = spikemem.compile(feedforward(neuron_delay_steps=3), backend="nest")
+    first = spikemem.compile(nest_feedforward(), backend="nest")
+    second = spikemem.compile(nest_feedforward(neuron_delay_steps=3), backend="nest")
     a1, b1, a2 = first.run(60.0), second.run(60.0), first.run(60.0)
     assert a1.spike_hash() == a2.spike_hash() and a1.spike_hash() != b1.spike_hash()
 
