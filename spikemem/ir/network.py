@@ -12,6 +12,7 @@ from .connectors import FromList
 from .errors import IRValidationError
 from .population import Population
 from .projection import Projection
+from .serialize import content_hash, load_network_data, network_fields_from_dict, network_to_dict, save_network
 
 NUMERICS = ("exact", "spinnaker")
 """Numerical schemes every engine must implement exactly.
@@ -106,35 +107,25 @@ class Network:
     # -- serialisation (implemented in serialize.py) ---------------------------------------
     def to_dict(self) -> dict:
         """Plain-data form (numpy arrays kept as arrays); inverse of :meth:`from_dict`."""
-        from .serialize import network_to_dict
-
         return network_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> Network:
         """Rebuild a network from :meth:`to_dict` output, validating everything again."""
-        from .serialize import network_from_dict
-
-        return network_from_dict(data)
+        return cls(**network_fields_from_dict(data))
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical content: equal for equal networks, stable across processes."""
-        from .serialize import content_hash
-
         return content_hash(self.to_dict())
 
     def save(self, path: Any) -> None:
         """Write the network to ``path`` (``.json`` + sibling ``.npz`` for arrays), atomically."""
-        from .serialize import save_network
-
         save_network(self, path)
 
     @classmethod
     def load(cls, path: Any) -> Network:
         """Read a network written by :meth:`save`."""
-        from .serialize import load_network
-
-        return load_network(path)
+        return cls.from_dict(load_network_data(path))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Network) and other.content_hash() == self.content_hash()

@@ -105,20 +105,19 @@ def _plasticity_from_dict(data: dict | None, owner: str) -> STDP | None:
     )
 
 
-def network_from_dict(data: dict) -> Any:
-    """Rebuild (and re-validate) a network from :func:`network_to_dict` output.
+def network_fields_from_dict(data: dict) -> dict[str, Any]:
+    """The keyword arguments of :class:`~spikemem.ir.Network` (validated populations and
+    projections) from :func:`network_to_dict` output; ``Network.from_dict`` builds from them.
 
     A missing or malformed entry raises :class:`IRValidationError` naming it.
     """
     try:
-        return _network_from_dict(data)
+        return _network_fields(data)
     except (KeyError, TypeError, AttributeError) as error:
         raise IRValidationError("network file", "content", repr(error), "the structure written by Network.to_dict") from None
 
 
-def _network_from_dict(data: dict) -> Any:
-    from .network import Network
-
+def _network_fields(data: dict) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != "spikemem.network":
         raise IRValidationError("network file", "format", data.get("format") if isinstance(data, dict) else data, "'spikemem.network'")
     if data.get("version") != FORMAT_VERSION:
@@ -143,13 +142,13 @@ def _network_from_dict(data: dict) -> Any:
                 segment=entry.get("segment"),
             )
         )
-    return Network(
-        populations=tuple(pops.values()),
-        projections=tuple(projections),
-        dt=data["dt"],
-        numerics=data["numerics"],
-        name=data["name"],
-    )
+    return {
+        "populations": tuple(pops.values()),
+        "projections": tuple(projections),
+        "dt": data["dt"],
+        "numerics": data["numerics"],
+        "name": data["name"],
+    }
 
 
 def schedule_to_dict(schedule: Schedule) -> dict:
@@ -276,8 +275,8 @@ def save_network(network: Any, path: Any) -> None:
     atomic_write_bytes(path, text)
 
 
-def load_network(path: Any) -> Any:
-    """Read a network written by :func:`save_network`."""
+def load_network_data(path: Any) -> dict:
+    """The plain data of a network written by :func:`save_network` (``Network.load`` builds it)."""
     path = Path(path)
     skeleton = json.loads(path.read_text())
     npz_path = path.with_suffix(".npz")
@@ -286,4 +285,4 @@ def load_network(path: Any) -> Any:
             data = _join_arrays(skeleton, {k: arrays[k] for k in arrays.files})
     else:
         data = _join_arrays(skeleton, {})
-    return network_from_dict(data)
+    return data

@@ -25,15 +25,18 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import h5py
 import numpy as np
 
-from .recording import STATE_UNITS, PhaseInfo, Recording, SpikeTrains, StateTrace
+from .traces import STATE_UNITS, PhaseInfo, SpikeTrains, StateTrace
 
 __all__ = ["FORMAT", "VERSION", "RecordingFormatError", "load", "save"]
+
+T = TypeVar("T")
 
 FORMAT = "spikemem.recording"
 VERSION = 1
@@ -52,12 +55,12 @@ class RecordingFormatError(ValueError):
 # --------------------------------------------------------------------------- save
 
 
-def save(recording: Recording, path: str | os.PathLike, *, compression: str | None = None) -> None:
+def save(recording: Any, path: str | os.PathLike, *, compression: str | None = None) -> None:
     """Write ``recording`` to ``path`` (HDF5) atomically.
 
     Parameters
     ----------
-    recording : Recording
+    recording : spikemem.results.Recording
         What to write.
     path : str or path-like
         Target file; replaced if it exists. Its directory must exist.
@@ -133,7 +136,7 @@ def _dataset(group: h5py.Group, name: str, data: np.ndarray, compression: str | 
     return group.create_dataset(name, data=data)
 
 
-def _write(file: h5py.File, rec: Recording, compression: str | None) -> None:
+def _write(file: h5py.File, rec: Any, compression: str | None) -> None:
     file.attrs["format"] = FORMAT
     file.attrs["version"] = VERSION
     file.attrs["dt"] = rec.dt
@@ -173,8 +176,9 @@ def _write(file: h5py.File, rec: Recording, compression: str | None) -> None:
 # --------------------------------------------------------------------------- load
 
 
-def load(path: str | os.PathLike) -> Recording:
-    """Read a recording written by :func:`save`.
+def load(path: str | os.PathLike, build: Callable[..., T]) -> T:
+    """Read a recording written by :func:`save`: ``build(dt=…, populations=…, spikes=…,
+    state=…, weights=…, phases=…, meta=…)`` (``Recording.load`` passes the class).
 
     Raises
     ------
@@ -195,7 +199,7 @@ def load(path: str | os.PathLike) -> Recording:
     with file:
         try:
             _check_header(source, file)
-            return _read(file)
+            return build(**_read(file))
         except RecordingFormatError:
             raise
         except (KeyError, OSError, ValueError, TypeError, json.JSONDecodeError) as exc:
@@ -222,7 +226,7 @@ def _frozen(array: np.ndarray, dtype: Any) -> np.ndarray:
     return result
 
 
-def _read(file: h5py.File) -> Recording:
+def _read(file: h5py.File) -> dict[str, Any]:
     dt = float(file.attrs["dt"])
     populations = json.loads(file.attrs["populations"])
     meta = json.loads(file.attrs["meta"])
@@ -251,6 +255,7 @@ def _read(file: h5py.File) -> Recording:
     stops = group["stop_step"][()]
     phases = [PhaseInfo(n, int(a), int(b)) for n, a, b in zip(names, starts, stops, strict=True)]
 
-    return Recording(
-        dt=dt, populations=populations, spikes=spikes, state=state, weights=weights, phases=phases, meta=meta
-    )
+    return {
+        "dt": dt, "populations": populations, "spikes": spikes, "state": state, "weights": weights,
+        "phases": phases, "meta": meta,
+    }

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .recording import STATE_UNITS, Recording
+from .traces import STATE_UNITS
 
 __all__ = ["to_neo"]
 
@@ -37,7 +37,7 @@ def _import_neo() -> tuple[Any, Any]:
     return neo, pq
 
 
-def _t_stop_ms(recording: Recording) -> float:
+def _t_stop_ms(recording: Any) -> float:
     """Run duration; at least (last event step + 1) * dt, so that every spike lies before it."""
     last = [int(t.steps[-1]) for t in recording.spikes.values() if len(t)]
     last += [int(s.steps[-1]) for s in recording.state.values() if s.steps.size]
@@ -46,7 +46,7 @@ def _t_stop_ms(recording: Recording) -> float:
     return end if duration is None else max(duration, end)
 
 
-def to_neo(recording: Recording) -> Any:
+def to_neo(recording: Any) -> Any:
     """The recording as a ``neo.Block``; raises ImportError if neo is not installed."""
     neo, pq = _import_neo()
     t_stop = _t_stop_ms(recording)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .recording import STATE_UNITS, Recording
+from .traces import STATE_UNITS
 
 __all__ = ["plot_raster", "plot_state"]
 
@@ -27,7 +27,7 @@ def _new_axes(ax: Any) -> tuple[Any, Any]:
     return figure, figure.add_subplot()
 
 
-def _select(recording: Recording, populations: str | Sequence[str] | None) -> list[str]:
+def _select(recording: Any, populations: str | Sequence[str] | None) -> list[str]:
     if populations is None:
         return [name for name in recording.populations if name in recording.spikes]
     names = [populations] if isinstance(populations, str) else list(populations)
@@ -39,7 +39,7 @@ def _select(recording: Recording, populations: str | Sequence[str] | None) -> li
 
 
 def plot_raster(
-    recording: Recording,
+    recording: Any,
     populations: str | Sequence[str] | None = None,
     ax: Any = None,
     mark_phases: bool = True,
@@ -48,7 +48,7 @@ def plot_raster(
 
     Parameters
     ----------
-    recording : Recording
+    recording : spikemem.results.Recording
         The recording to plot.
     populations : str or sequence of str, optional
         Populations to show, top first; default every recorded population in network order.
@@ -97,7 +97,7 @@ def plot_raster(
     return figure
 
 
-def _mark_phases(ax: Any, recording: Recording) -> None:
+def _mark_phases(ax: Any, recording: Any) -> None:
     transform = ax.get_xaxis_transform()  # x in data units, y in axes fraction
     for phase in recording.phases:
         start = phase.start_step * recording.dt
@@ -115,12 +115,12 @@ def _mark_phases(ax: Any, recording: Recording) -> None:
         )
 
 
-def plot_state(recording: Recording, population: str, variable: str, ax: Any = None) -> Any:
+def plot_state(recording: Any, population: str, variable: str, ax: Any = None) -> Any:
     """Plot one recorded state variable against time, one line per recorded neuron.
 
     Parameters
     ----------
-    recording : Recording
+    recording : spikemem.results.Recording
         The recording.
     population : str
         Population name (must have a state recording).
