@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import ir
-from ..ir.cells import DiscreteLIF
-from .hlop import EXPORT_DT_MS, SpikingMLP
+from ... import ir
+from ...ir.cells import DiscreteLIF
+from .training import EXPORT_DT_MS, SpikingMLP
 
 __all__ = ["CELLS", "READOUTS", "InferenceNetwork", "InferenceRun", "inference_network", "run_inference"]
 
@@ -229,8 +229,8 @@ def run_inference(
     **options
         Passed to the backend's ``compile`` (``dt`` and ``record`` are set here).
     """
-    from ..backends import compile as compile_network
-    from ..ir.record import RecordSpec
+    from ...backends import compile as compile_network
+    from ...ir.record import RecordSpec
 
     if readout not in READOUTS:
         raise ir.IRValidationError("run_inference", "readout", readout, "one of " + ", ".join(READOUTS))

@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import ir
-from ..ir.cells import DiscreteLIF
+from ... import ir
+from ...ir.cells import DiscreteLIF
 
 __all__ = [
     "HebbianSubspace",
@@ -374,8 +374,8 @@ def simulate_lateral(
     trace : ndarray, shape (B, n)
         The trace compartments at the end: ``x − Hᵀ y``.
     """
-    from ..backends import compile as compile_network
-    from ..ir.record import RecordSpec
+    from ...backends import compile as compile_network
+    from ...ir.record import RecordSpec
 
     circuit = lateral_circuit(h, x, scale, timesteps, dt=dt)
     record = RecordSpec(spikes=("Lpos", "Lneg"), state={"trace": ("v",)}, weights=False)
