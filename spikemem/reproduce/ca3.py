@@ -41,7 +41,9 @@ def _hardware_check(recording: Any, n: int) -> tuple[Check, dict[str, Any]]:
     matched = sum(m.matched for m in matches)
     expected = sum(m.expected for m in matches)
     extra = sum(m.obtained - m.matched for m in matches)
-    check = Check("spikes matched the SpiNNaker recording", expected, matched, matched == expected and extra == 0)
+    check = Check(
+        "spikes matched the SpiNNaker recording", expected, matched, matched == expected and extra == 0
+    )
     numbers = {
         "spikes_matched": matched,
         "spikes_expected": expected,

@@ -27,10 +27,16 @@ def _names() -> list[str]:
     default=None,
     help="Output folder (default: out/NAME).",
 )
-@click.option("--full", is_flag=True, help="Paper-sized settings (SDR figures only; minutes instead of seconds).")
 @click.option(
-    "--virtual", is_flag=True,
-    help="With --backend spinnaker: map ca3-functional on a virtual SpiNN-5 board and report the mapping (no spikes).",
+    "--full", is_flag=True, help="Paper-sized settings (SDR figures only; minutes instead of seconds)."
+)
+@click.option(
+    "--virtual",
+    is_flag=True,
+    help=(
+        "With --backend spinnaker: map ca3-functional on a virtual SpiNN-5 board and report the "
+        "mapping (no spikes)."
+    ),
 )
 def reproduce_command(name: str, backend: str | None, out: Path | None, full: bool, virtual: bool) -> None:
     """Reproduce a paper experiment or figure.

@@ -89,31 +89,49 @@ def _accuracy_rows(results: dict[str, ContinualResult]) -> list[dict[str, Any]]:
 def _markdown(title: str, results: dict[str, ContinualResult], checks: list[Check], inference: dict) -> str:
     """``accuracy.md``: ACC/BWT per variant, every R matrix, the checks and the inference report."""
     summary = [
-        {"variant": name, "ACC (%)": f"{r.acc:.2f}", "BWT (%)": f"{r.bwt:+.2f}", "wall (s)": f"{r.wall_s:.1f}"}
+        {
+            "variant": name,
+            "ACC (%)": f"{r.acc:.2f}",
+            "BWT (%)": f"{r.bwt:+.2f}",
+            "wall (s)": f"{r.wall_s:.1f}",
+        }
         for name, r in results.items()
     ]
     parts = [f"# {title}\n\n" + markdown_table(summary)]
     for name, r in results.items():
         n = r.accuracy.shape[0]
         rows = [
-            {"after \\ task": str(i), **{str(j): f"{r.accuracy[i, j]:.1f}" if j <= i else "" for j in range(n)}}
+            {
+                "after \\ task": str(i),
+                **{str(j): f"{r.accuracy[i, j]:.1f}" if j <= i else "" for j in range(n)},
+            }
             for i in range(n)
         ]
         parts.append(f"## R for {name} (row i: after task i; %)\n\n" + markdown_table(rows))
-    parts.append("## Checks\n\n" + "\n".join(f"- {'ok' if c.passed else '**FAILED**'}: {c.name}" for c in checks) + "\n")
+    parts.append(
+        "## Checks\n\n"
+        + "\n".join(f"- {'ok' if c.passed else '**FAILED**'}: {c.name}" for c in checks)
+        + "\n"
+    )
     parts.append("## Inference on the backend\n\n```\n" + json.dumps(inference, indent=2) + "\n```\n")
     return "\n".join(parts)
 
 
-def _report(name: str, backend: str, wall_s: float, variants: dict, checks: list[Check], files: dict) -> list[str]:
+def _report(
+    name: str, backend: str, wall_s: float, variants: dict, checks: list[Check], files: dict
+) -> list[str]:
     """R, ACC and BWT per variant, wall times, the checks and the files."""
     passed = sum(c.passed for c in checks)
     lines = [f"{name} (inference on {backend}): {passed}/{len(checks)} checks passed ({wall_s:.1f} s wall)"]
     for variant, entry in variants.items():
-        lines.append(f"{variant}: ACC {entry['acc']:.2f} %, BWT {entry['bwt']:+.2f} %, {entry['wall_s']:.1f} s")
+        lines.append(
+            f"{variant}: ACC {entry['acc']:.2f} %, BWT {entry['bwt']:+.2f} %, {entry['wall_s']:.1f} s"
+        )
         r = np.array(entry["R"], dtype=float)
         for i in range(r.shape[0]):
-            lines.append("   " + " ".join(f"{r[i, j]:5.1f}" if j <= i else "    ." for j in range(r.shape[1])))
+            lines.append(
+                "   " + " ".join(f"{r[i, j]:5.1f}" if j <= i else "    ." for j in range(r.shape[1]))
+            )
     lines += [f"  [{'ok' if c.passed else 'FAILED'}] {c.name}" for c in checks]
     lines.append(wrote_line(files))
     return lines
@@ -186,7 +204,9 @@ def reproduce_protocol(
     }
     wall = time.perf_counter() - started
     report = _report(protocol.name, backend, wall, variants, checks, files)
-    result = ReproductionResult(protocol.name, backend, out, files, tuple(checks), wall, numbers, tuple(report))
+    result = ReproductionResult(
+        protocol.name, backend, out, files, tuple(checks), wall, numbers, tuple(report)
+    )
     write_summary(result)
     write_text_atomic(files["table_csv"], csv_text(_accuracy_rows(results)))
     write_text_atomic(files["table_md"], _markdown(protocol.name, results, checks, inference))

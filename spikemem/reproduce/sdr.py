@@ -46,12 +46,18 @@ def reproduce_sdr_recognizer(backend: str, out: Path, full: bool = False) -> Rep
     write_text_atomic(files["table_md"], markdown_table(rows))
     write_figure(files["figure"], plot_measurements(measurements))
     checks = tuple(
-        Check(f"{m.params.kind} ({m.params.equation}, n={m.params.n}, a={m.params.a})", m.theory, m.interval, m.agrees)
+        Check(
+            f"{m.params.kind} ({m.params.equation}, n={m.params.n}, a={m.params.a})",
+            m.theory,
+            m.interval,
+            m.agrees,
+        )
         for m in measurements
     )
     agree = sum(check.passed for check in checks)
     report = (
-        f"sdr-recognizer on {backend}: {agree}/{len(rows)} operations gave the ideal answer ({wall:.3g} s wall)",
+        f"sdr-recognizer on {backend}: {agree}/{len(rows)} operations gave the ideal answer "
+        f"({wall:.3g} s wall)",
         wrote_line(files),
     )
     numbers = {"agree": agree, "configurations": len(rows), "rows": rows}
@@ -86,7 +92,11 @@ def reproduce_figure(name: str, out: Path, full: bool = False) -> ReproductionRe
     files = {"figure": out / f"{name}.png", "table_csv": out / f"{name}.csv", "data": out / f"{name}.json"}
     write_figure(files["figure"], spec.plot(result), dpi=150)
     write_csv(files["table_csv"], result.rows, result.columns)
-    versions = {"spikemem": spikemem.__version__, "numpy": numpy.__version__, "python": platform.python_version()}
+    versions = {
+        "spikemem": spikemem.__version__,
+        "numpy": numpy.__version__,
+        "python": platform.python_version(),
+    }
     payload = {
         "name": result.name,
         "title": result.title,

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from spikemem import sdr
-from spikemem.sdr import figures
 from spikemem.reproduce import REPRODUCTIONS, reproduce
+from spikemem.sdr import figures
 
 
 def test_fig5a_dense_series_is_n_over_4_and_aligned():

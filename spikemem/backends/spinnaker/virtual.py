@@ -56,4 +56,3 @@ def map_network_virtual(
     if out is not None:
         write_mapping(report, out / "mapping.json")
     return report
-

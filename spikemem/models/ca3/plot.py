@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .network import POPULATIONS
 from .memory import Learn, MemoryRun, Operation, RecallCue
+from .network import POPULATIONS
 
 __all__ = ["RASTER_ORDER", "plot_operations", "short_label"]
 
