@@ -11,6 +11,9 @@ from .registry import REPRODUCTIONS, option_error, reproduce
 __all__ = ["reproduce_command"]
 
 
+FOLDER = click.Path(file_okay=False, path_type=Path)
+
+
 def _names() -> list[str]:
     """Simulated experiments (sorted), then the computed figures (in registration order)."""
     simulated = sorted(name for name, entry in REPRODUCTIONS.items() if entry.simulated)
@@ -20,13 +23,7 @@ def _names() -> list[str]:
 @click.command("reproduce")
 @click.argument("name", type=click.Choice(_names()))
 @click.option("--backend", "-b", default=None, help="Backend that runs the model (default: numba).")
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (default: out/NAME).",
-)
+@click.option("--out", "-o", type=FOLDER, default=None, help="Output folder (default: out/NAME).")
 @click.option(
     "--full", is_flag=True, help="Paper-sized settings (SDR figures only; minutes instead of seconds)."
 )

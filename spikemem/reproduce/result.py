@@ -73,8 +73,8 @@ class ReproductionResult:
 
     @property
     def ok(self) -> bool:
-        """Every check passed."""
-        return self.passed == len(self.checks)
+        """Every check passed (``True`` when there is none, as for a computed figure)."""
+        return all(check.passed for check in self.checks)
 
     def summary(self) -> str:
         """The terminal report."""

@@ -30,21 +30,24 @@ from .training import (
 )
 
 __all__ = [
+    # settings
+    "Params",
+    "NEURONS",
     "CREDITS",
     "METHODS",
-    "NEURONS",
-    "ContinualResult",
-    "Forward",
-    "Params",
-    "SpikingMLP",
-    "Task",
-    "TaskEvent",
-    "backward_transfer",
-    "continual_learning",
-    "final_accuracy",
     "lateral_schedule",
     "paper_pmnist_lateral",
-    "permuted_tasks",
-    "task_events",
     "variant",
+    # tasks
+    "Task",
+    "permuted_tasks",
+    # the network, its training and evaluation
+    "SpikingMLP",
+    "Forward",
+    "TaskEvent",
+    "task_events",
+    "continual_learning",
+    "ContinualResult",
+    "backward_transfer",
+    "final_accuracy",
 ]
