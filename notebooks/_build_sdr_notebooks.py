@@ -42,7 +42,7 @@ spec.plot(result)
 FULL_SIZE = """\
 The full-size figure (the paper's trial counts) with its data as CSV and JSON:
 `spikemem reproduce {name} --full`, or in Python
-`spikemem.sdr_reproduce.REPRODUCTIONS["{name}"](out_dir, full=True)`.
+`spikemem.reproduce.reproduce("{name}", out=out_dir, full=True)`.
 """
 
 

@@ -13,23 +13,25 @@ import argparse
 import time
 from pathlib import Path
 
-from spikemem.sdr_reproduce import REPRODUCTIONS
+from spikemem.reproduce import REPRODUCTIONS, reproduce
+
+FIGURES = [name for name, entry in REPRODUCTIONS.items() if not entry.simulated]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="sdr_figures", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "names", nargs="*", help=f"figures to make (default: all of {', '.join(REPRODUCTIONS)})"
+        "names", nargs="*", help=f"figures to make (default: all of {', '.join(FIGURES)})"
     )
     parser.add_argument("--full", action="store_true", help="the paper's trial counts")
     parser.add_argument("--out", type=Path, default=Path("out/sdr"), help="output folder")
     args = parser.parse_args()
-    unknown = sorted(set(args.names) - set(REPRODUCTIONS))
+    unknown = sorted(set(args.names) - set(FIGURES))
     if unknown:
-        parser.error(f"unknown figure(s) {', '.join(unknown)}; known: {', '.join(REPRODUCTIONS)}")
-    for name in args.names or sorted(REPRODUCTIONS):
+        parser.error(f"unknown figure(s) {', '.join(unknown)}; known: {', '.join(FIGURES)}")
+    for name in args.names or sorted(FIGURES):
         start = time.perf_counter()
-        png = REPRODUCTIONS[name](args.out, args.full)
+        png = reproduce(name, out=args.out, full=args.full).files["figure"]
         print(f"{name}: {png} ({time.perf_counter() - start:.1f} s)")
 
 

@@ -9,12 +9,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from spikemem.models.sdr_recognizer import reproduce_recognizer
+from spikemem.reproduce import reproduce
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--backend", default="numba")
 parser.add_argument("--out", type=Path, default=Path("out/sdr-recognizer"))
 args = parser.parse_args()
-result = reproduce_recognizer(args.backend, args.out)
+result = reproduce("sdr-recognizer", backend=args.backend, out=args.out)
 print(result.summary())
 sys.exit(0 if result.ok else 1)

@@ -128,7 +128,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     print("\n".join(environment()))
-    from spikemem.models.ca3_experiments import compare_with_hardware, functional_memory
+    from spikemem.models.ca3.experiments import compare_with_hardware, functional_memory
     from spikemem.networks import cuba_network
 
     build_root = Path(tempfile.mkdtemp(prefix="spikemem_gpu_check_"))

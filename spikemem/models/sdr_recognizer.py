@@ -262,33 +262,3 @@ def plot_measurements(measurements: list[Measurement]):
            title="Dendritic segments as coincidence detectors: simulation vs. theory")
     ax.legend(loc="upper left")
     return figure
-
-
-def reproduce_recognizer(backend: str, out) -> ReproductionResult:
-    """``spikemem reproduce sdr-recognizer``: every default configuration, a table and a figure."""
-    import json
-    from pathlib import Path
-
-    from ..atomicio import save_figure_atomic, write_text_atomic
-    from ..reproduce import ReproductionResult, _csv_text, _markdown_table
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    measurements = [measure(p, backend=backend) for p in DEFAULT_CONFIGS]
-    wall = time.perf_counter() - started
-    rows = [m.row() for m in measurements]
-    files = {
-        "table_csv": out / "recognizer.csv",
-        "table_md": out / "recognizer.md",
-        "figure": out / "recognizer.png",
-        "summary": out / "summary.json",
-    }
-    write_text_atomic(files["table_csv"], _csv_text(rows))
-    write_text_atomic(files["table_md"], _markdown_table(rows))
-    save_figure_atomic(plot_measurements(measurements), files["figure"])
-    agree = sum(m.agrees for m in measurements)
-    write_text_atomic(files["summary"], json.dumps({"backend": backend, "agree": agree, "configurations": len(rows), "wall_s": wall, "rows": rows}, indent=2) + "\n")
-    return ReproductionResult(
-        name="sdr-recognizer", backend=backend, out=out, files=files, operations=len(rows), correct=agree, wall_s=wall,
-    )

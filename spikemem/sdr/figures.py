@@ -267,17 +267,9 @@ def fig4a_data(
         "sdr-fig4a",
         "Fig. 4A: false positives against n (simulation vs Eq. 4)",
         rows,
-        dict(
-            comparisons=comparisons,
-            per_trial=per_trial,
-            refresh=refresh,
-            seed=seed,
-            s=s,
-            theta=theta,
-            a_values=list(a_values),
-            n_values=list(n_values),
-            rare_below=rare_below,
-            rare_trials=rare_trials,
+        dict(comparisons=comparisons, per_trial=per_trial, refresh=refresh, seed=seed, s=s, theta=theta)
+        | dict(
+            a_values=list(a_values), n_values=list(n_values), rare_below=rare_below, rare_trials=rare_trials
         ),
         [
             f"{comparisons_done:.3g} comparisons in {mc_seconds:.2f} s of kernel time "
@@ -404,18 +396,8 @@ def fig4b_data(
         "sdr-fig4b",
         "Fig. 4B: false negatives against noise (simulation vs Eq. 6)",
         rows,
-        dict(
-            trials=trials,
-            seed=seed,
-            a=a,
-            n=n,
-            s=s,
-            thetas=list(thetas),
-            v_values=fig4b_noise_grid(a),
-            rare_below=rare_below,
-            rare_trials=rare_trials,
-            literal=literal,
-        ),
+        dict(trials=trials, seed=seed, a=a, n=n, s=s, thetas=list(thetas), v_values=fig4b_noise_grid(a))
+        | dict(rare_below=rare_below, rare_trials=rare_trials, literal=literal),
         [
             f"total {elapsed:.2f} s.",
             "Eq. 6 is exactly 0 for v <= s - theta (guaranteed tolerance); those points are not drawn.",

@@ -115,7 +115,7 @@ def test_discrete_lif_network_equals_the_reference(variant):
 
 @functools.cache
 def ca3_run(variant, numerics: str, broken: bool = False):
-    from spikemem.models.ca3_experiments import functional_memory
+    from spikemem.models.ca3.experiments import functional_memory
 
     memory = functional_memory()
     net, schedule = memory.network(), memory.schedule()
@@ -139,7 +139,7 @@ def test_ca3_functional_experiment_equals_the_reference(variant, numerics):
     (reference, memory), (candidate, _) = ca3_run(REFERENCE, numerics), ca3_run(variant, numerics)
     assert check_exact(reference, candidate, variant.label) == []
     if numerics == "spinnaker":  # the authors' SpiNNaker recording, spike for spike
-        from spikemem.models.ca3_experiments import compare_with_hardware
+        from spikemem.models.ca3.experiments import compare_with_hardware
 
         assert sum(m.mismatches for m in compare_with_hardware(candidate)) == 0
         assert all(r.correct for r in memory.decode(candidate))

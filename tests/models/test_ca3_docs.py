@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from spikemem.models import ca3
-from spikemem.models.ca3_memory import Answer
+from spikemem.models.ca3.memory import Answer
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "ca3.md").read_text()
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from spikemem.models.ca3_experiments import STATE_MAP, statemap_memory, stress_memory
+from spikemem.models.ca3.experiments import STATE_MAP, statemap_memory, stress_memory
 
 
 def test_stress_program_is_the_papers():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spikemem.models.ca3_experiments import (
+from spikemem.models.ca3.experiments import (
     HARDWARE_POPULATIONS,
     compare_with_hardware,
     functional_memory,

@@ -7,8 +7,8 @@ import pytest
 from spikemem import ir
 from spikemem.backends.base import Capability
 from spikemem.models import ca3
-from spikemem.models.ca3_experiments import functional_memory, load_hardware_spikes
-from spikemem.models.ca3_memory import (
+from spikemem.models.ca3.experiments import functional_memory, load_hardware_spikes
+from spikemem.models.ca3.memory import (
     Answer,
     CA3Memory,
     Learn,

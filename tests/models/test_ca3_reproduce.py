@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from spikemem import ir
-from spikemem.reproduce import REPRODUCTIONS, reproduce, reproduce_command, write_text_atomic
+from spikemem.reproduce import REPRODUCTIONS, Check, reproduce, reproduce_command
+from spikemem.reproduce.writers import write_text_atomic
 from spikemem.results import Recording
 
 
@@ -19,7 +20,7 @@ from spikemem.results import Recording
 )
 def test_reproduction_writes_recording_raster_and_tables(tmp_path, name, operations):
     result = REPRODUCTIONS[name]("numba", tmp_path)
-    assert result.ok and result.correct == result.operations == operations
+    assert result.ok and result.numbers["correct"] == result.numbers["operations"] == operations
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "operations.csv",
         "operations.md",
@@ -35,7 +36,9 @@ def test_reproduction_writes_recording_raster_and_tables(tmp_path, name, operati
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["ok"] and summary["correct"] == operations
     if name == "ca3-functional":
-        assert (result.spikes_matched, result.spikes_expected, result.spikes_extra) == (322, 322, 0)
+        spikes = (result.numbers[key] for key in ("spikes_matched", "spikes_expected", "spikes_extra"))
+        assert tuple(spikes) == (322, 322, 0)
+        assert len(result.checks) == operations + 1 and result.checks[-1].obtained == 322
         assert summary["hardware"]["CA3contCond"] == {"expected": 34, "obtained": 34, "matched": 34}
 
 
@@ -69,22 +72,22 @@ def test_atomic_text_write_leaves_no_temporary_files(tmp_path):
 
 
 def test_click_command_fails_when_the_result_differs(tmp_path, monkeypatch):
-    import spikemem.reproduce as module
+    from spikemem.reproduce import ca3
 
-    def wrong(backend, out):
-        good = module.reproduce_ca3_statemap(backend, out)
-        return dataclasses.replace(good, correct=good.correct - 1)
+    def wrong(backend, out, full=False):
+        good = ca3.reproduce_ca3_statemap(backend, out)
+        return dataclasses.replace(good, checks=(*good.checks, Check("an answer", 1, 2, False)))
 
-    monkeypatch.setitem(module.REPRODUCTIONS, "ca3-statemap", wrong)
+    entry = dataclasses.replace(REPRODUCTIONS["ca3-statemap"], run=wrong)
+    monkeypatch.setitem(REPRODUCTIONS, "ca3-statemap", entry)
     failed = CliRunner().invoke(reproduce_command, ["ca3-statemap", "--out", str(tmp_path)])
     assert failed.exit_code == 1 and "differs from the reference" in failed.output
 
 
 def test_cli_lists_every_sdr_figure():
-    from spikemem.reproduce import SDR_FIGURES
     from spikemem.sdr.figures import FIGURES
 
-    assert set(SDR_FIGURES) == set(FIGURES)
+    assert {name for name, entry in REPRODUCTIONS.items() if not entry.simulated} == set(FIGURES)
 
 
 def test_cli_reproduces_an_sdr_figure(tmp_path):

@@ -10,8 +10,8 @@ import math
 import pytest
 
 from spikemem.models import ca3
-from spikemem.models.ca3_experiments import compare_variants, functional_memory
-from spikemem.models.ca3_memory import CA3Memory
+from spikemem.models.ca3.experiments import compare_variants, functional_memory
+from spikemem.models.ca3.memory import CA3Memory
 
 THRESHOLD_B = 3.36  # nA: one spike of at least this weight fires a type-B neuron (spec §1.5)
 

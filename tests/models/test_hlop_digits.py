@@ -51,7 +51,8 @@ def test_failed_check_exits_with_status_1(tmp_path, monkeypatch):
     pytest.importorskip("sklearn", reason="scikit-learn is not installed (pip install scikit-learn)")
     import dataclasses
 
-    from spikemem.models import hlop, hlop_experiments
+    from spikemem.models import hlop
+    from spikemem.models.hlop import experiments as hlop_experiments
 
     tiny = dataclasses.replace(
         hlop_experiments.DIGITS.scaled(
@@ -71,7 +72,7 @@ def test_feedback_alignment_keeps_the_benefit():
     feedback) HLOP still removes most forgetting (4 digit tasks, 5 epochs: BWT about −30 vs −3)."""
     pytest.importorskip("sklearn", reason="scikit-learn is not installed (pip install scikit-learn)")
     from spikemem.models import hlop
-    from spikemem.models.hlop_experiments import DIGITS, run_protocol
+    from spikemem.models.hlop.experiments import DIGITS, run_protocol
 
     protocol = DIGITS.scaled(
         credit="fa", epochs=5, lateral_sizes=hlop.lateral_schedule((20, 40, 40), (6, 12, 12), 4)

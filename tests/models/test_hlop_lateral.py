@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from spikemem import ir
-from spikemem.models.hlop_lateral import (
+from spikemem.models.hlop.lateral import (
     HebbianSubspace,
     lateral_circuit,
     orthogonal_rows,

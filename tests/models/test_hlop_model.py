@@ -10,7 +10,7 @@ import pytest
 from spikemem import ir
 from spikemem.datasets import Dataset
 from spikemem.models import hlop
-from spikemem.models.hlop_lateral import HebbianSubspace
+from spikemem.models.hlop.lateral import HebbianSubspace
 
 
 def toy_tasks(n_tasks=2, n=16, samples=128, seed=0):

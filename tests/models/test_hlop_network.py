@@ -10,8 +10,8 @@ from spikemem.backends import available_backends
 from spikemem.backends.base import Capability
 from spikemem.datasets import Dataset
 from spikemem.models import hlop
-from spikemem.models.hlop_experiments import as_float64, check_inference
-from spikemem.models.hlop_network import inference_network, run_inference
+from spikemem.models.hlop.experiments import as_float64, check_inference
+from spikemem.models.hlop.network import inference_network, run_inference
 
 
 @pytest.fixture(scope="module")

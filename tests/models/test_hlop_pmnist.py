@@ -11,7 +11,7 @@ import pytest
 
 from spikemem import datasets
 from spikemem.models import hlop
-from spikemem.models.hlop_experiments import PMNIST, run_protocol
+from spikemem.models.hlop.experiments import PMNIST, run_protocol
 
 
 def test_small_pmnist_hlop_forgets_less_than_vanilla():

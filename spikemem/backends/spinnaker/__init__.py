@@ -8,7 +8,7 @@
 from .config import MachineConfig, SpiNNakerConfigError, hardware_configured, machine_config
 from .engine import SpiNNakerBackend, SpiNNakerRunnable, write_mapping
 from .mapping import MappingReport
-from .reproduce import map_ca3_functional_virtual, map_network_virtual
+from .virtual import map_network_virtual
 
 __all__ = [
     "MachineConfig",
@@ -18,7 +18,6 @@ __all__ = [
     "SpiNNakerRunnable",
     "hardware_configured",
     "machine_config",
-    "map_ca3_functional_virtual",
     "map_network_virtual",
     "write_mapping",
 ]

@@ -31,7 +31,7 @@ SCRIPT = r"""
 import json, os, sys, time
 import spikemem
 from spikemem.backends.brian2.devices import cuda_preferences
-from spikemem.models.ca3_experiments import functional_memory
+from spikemem.models.ca3.experiments import functional_memory
 from spikemem.networks import cuba_network
 
 compile_binary = sys.argv[2] == "compile"

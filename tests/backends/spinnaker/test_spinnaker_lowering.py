@@ -14,7 +14,7 @@ from spikemem.backends.pynn.build import build, read_recording, run_phases
 from spikemem.backends.pynn.lowering import SPINNAKER, lower_network
 from spikemem.ir import RecordSpec
 from spikemem.models import ca3
-from spikemem.models.ca3_experiments import functional_memory
+from spikemem.models.ca3.experiments import functional_memory
 
 
 def lower(network, schedule=None, record=None):
@@ -244,7 +244,7 @@ def test_backend_refuses_illegal_dt_and_names_the_legal_ones():
 def test_backend_warns_what_differs_for_exact_numerics_and_refuses_learning_switches():
     pytest.importorskip("spynnaker")
     import spikemem
-    from spikemem.models.ca3_memory import CA3Memory
+    from spikemem.models.ca3.memory import CA3Memory
 
     net = ir.Network(populations=(ir.Population(name="a", size=1, cell=ir.IF_curr_exp()),), dt=1.0)
     with pytest.warns(RuntimeWarning, match=r"\(tau_syn/dt\)\(1 - e\^\(-dt/tau_syn\)\)"):

@@ -13,7 +13,7 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import ir
+from ... import ir
 
 POPULATIONS = ("CueCue", "ContCue", "ContCond", "CondInt", "ContCont", "CueCont", "MergeCue", "MergeCont")
 """The eight internal populations, in the order of the spec's table §1.1."""
@@ -106,7 +106,7 @@ class Params:
         Upper weight bound of the plastic projections (nA); the lower bound is 0.
     plastic_reads : bool or None
         Whether STDP stays on during recall operations. Original ``True``; improved ``False``.
-        Only the operations API (:mod:`spikemem.models.ca3_memory`) uses it: it sets
+        Only the operations API (:mod:`spikemem.models.ca3.memory`) uses it: it sets
         ``Phase.plastic`` of each read.
     include_self_in_4 : bool
         Whether projection #4 (CueCue -> CueCont inhibition) keeps i = j; sPyNNaker drops it

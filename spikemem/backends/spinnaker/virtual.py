@@ -1,4 +1,4 @@
-"""Virtual-board mappings of the project's networks (for ``spikemem reproduce ... --virtual`` and CI)."""
+"""Virtual-board mapping of any network (``spikemem reproduce ca3-functional --virtual`` and CI use it)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from .mapping import MappingReport
 
-__all__ = ["map_ca3_functional_virtual", "map_network_virtual"]
+__all__ = ["map_network_virtual"]
 
 
 def map_network_virtual(
@@ -56,15 +56,3 @@ def map_network_virtual(
     if out is not None:
         write_mapping(report, out / "mapping.json")
     return report
-
-
-def map_ca3_functional_virtual(out: str | Path | None = None, *, version: int = 5) -> MappingReport:
-    """Map the CA3 functional experiment (n=5, m=10, 9 operations) on a virtual board.
-
-    Writes ``out/mapping.json`` (and sPyNNaker's reports under ``out/spinnaker``) when ``out``
-    is given. Meant for ``spikemem reproduce ca3-functional --backend spinnaker --virtual``.
-    """
-    from ...models.ca3_experiments import functional_memory
-
-    memory = functional_memory()
-    return map_network_virtual(memory.network(), memory.schedule(), version=version, out=out)

@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import ir
-from ..ir.cells import DiscreteLIF
+from ... import ir
+from ...ir.cells import DiscreteLIF
 
 __all__ = [
     "HebbianSubspace",
@@ -37,6 +37,7 @@ __all__ = [
     "orthogonal_rows",
     "principal_angles",
     "quantise",
+    "signed_projections",
     "simulate_lateral",
 ]
 
@@ -265,7 +266,21 @@ def _block_synapses(matrix: np.ndarray, batch: int, values: np.ndarray | None = 
     return (pre[positive], post[positive], w[positive]), (pre[~positive], post[~positive], -w[~positive])
 
 
-def _projections(name: str, pre: Any, post: Any, lists: tuple, dt: float) -> list[ir.Projection]:
+def signed_projections(name: str, pre: Any, post: Any, lists: tuple, dt: float) -> list[ir.Projection]:
+    """Projections ``<name>-exc`` and ``<name>-inh`` from (pre, post, |weight|) synapse lists.
+
+    Parameters
+    ----------
+    name : str
+        Prefix of the projection names.
+    pre, post : ir.Population
+        Source and target populations.
+    lists : tuple
+        ``(excitatory, inhibitory)``, each ``(pre indices, post indices, weights)`` with
+        weights ≥ 0 (nA); an empty list gives no projection.
+    dt : float
+        Synaptic delay (ms).
+    """
     out = []
     for receptor, (i, j, w) in zip(("excitatory", "inhibitory"), lists, strict=True):
         if i.size:
@@ -340,10 +355,10 @@ def lateral_circuit(
     pos, neg = _block_synapses(h.T, batch, drive)
     fb_pos, fb_neg = _block_synapses(feedback, batch)
     projections = (
-        _projections("P-Lpos", p, lpos, (pos, neg), dt)
-        + _projections("P-Lneg", p, lneg, (neg, pos), dt)
-        + _projections("Lpos-trace", lpos, trace, (fb_neg, fb_pos), dt)  # −H·s/T_h per L⁺ spike
-        + _projections("Lneg-trace", lneg, trace, (fb_pos, fb_neg), dt)  # +H·s/T_h per L⁻ spike
+        signed_projections("P-Lpos", p, lpos, (pos, neg), dt)
+        + signed_projections("P-Lneg", p, lneg, (neg, pos), dt)
+        + signed_projections("Lpos-trace", lpos, trace, (fb_neg, fb_pos), dt)  # −H·s/T_h per L⁺ spike
+        + signed_projections("Lneg-trace", lneg, trace, (fb_pos, fb_neg), dt)  # +H·s/T_h per L⁻ spike
     )
     network = ir.Network(
         populations=(p, lpos, lneg, trace),
@@ -374,8 +389,8 @@ def simulate_lateral(
     trace : ndarray, shape (B, n)
         The trace compartments at the end: ``x − Hᵀ y``.
     """
-    from ..backends import compile as compile_network
-    from ..ir.record import RecordSpec
+    from ...backends import compile as compile_network
+    from ...ir.record import RecordSpec
 
     circuit = lateral_circuit(h, x, scale, timesteps, dt=dt)
     record = RecordSpec(spikes=("Lpos", "Lneg"), state={"trace": ("v",)}, weights=False)

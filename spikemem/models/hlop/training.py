@@ -16,7 +16,7 @@ n_out)``, bias-free, one classifier shared by all tasks) learns a sequence of ta
   is differentiated, errors go back through ``Wᵀ``; ``credit="fa"`` — feedback alignment:
   they go back through fixed random matrices instead, so every update is local (presynaptic
   rate × postsynaptic error), as on hardware with local rules.
-- **HLOP** (spec §1; :mod:`spikemem.models.hlop_lateral`): each weight matrix has lateral
+- **HLOP** (spec §1; :mod:`spikemem.models.hlop.lateral`): each weight matrix has lateral
   neurons ``H`` on its presynaptic input, learning by Oja's subspace rule during every batch;
   ``k_t`` new lateral neurons per layer at the start of task ``t``, all frozen at its end; from
   task 1 on the presynaptic factor of every update is ``x − H_oldᵀ y_old``. Lateral neurons never
@@ -24,8 +24,8 @@ n_out)``, bias-free, one classifier shared by all tasks) learns a sequence of ta
 
 Where things run: training is vectorised numpy (BLAS matrix products over a mini-batch) with a
 small Numba kernel for the neurons' time loop — the same arithmetic as the reference engine.
-The engine itself runs the trained network (:mod:`spikemem.models.hlop_network`) and the
-spiking lateral circuit (:func:`spikemem.models.hlop_lateral.simulate_lateral`); tests check
+The engine itself runs the trained network (:mod:`spikemem.models.hlop.network`) and the
+spiking lateral circuit (:func:`spikemem.models.hlop.lateral.simulate_lateral`); tests check
 both against the training code.
 """
 
@@ -40,9 +40,9 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from .. import ir
-from ..datasets import Dataset
-from .hlop_lateral import HebbianSubspace, simulate_lateral
+from ... import ir
+from ...datasets import Dataset
+from .lateral import HebbianSubspace, simulate_lateral
 
 __all__ = [
     "CREDITS",
@@ -163,7 +163,7 @@ class Params:
         Lateral neurons as analog units or as integrate-and-fire units (``s``, ``T_h``).
     lateral_engine : {"closed-form", "engine"}
         How spiking lateral neurons are computed in training: the exact closed form
-        (:func:`~spikemem.models.hlop_lateral.quantise`), or the IF circuit simulated on the
+        (:func:`~spikemem.models.hlop.lateral.quantise`), or the IF circuit simulated on the
         Numba engine at every Hebbian step (slow; for checking only).
     spiking_scale : float
         ``s``, the saturation of spiking lateral neurons (20).
@@ -564,7 +564,7 @@ class Task:
 
 def permuted_tasks(data: Dataset, n_tasks: int, seed: int = 0, *, permute_first: bool = True) -> list[Task]:
     """Permuted-input tasks (PMNIST style) over one data set."""
-    from ..datasets import permutations
+    from ...datasets import permutations
 
     perms = permutations(data.n_features, n_tasks, seed, permute_first=permute_first)
     return [Task(name=f"{data.name}-p{t}", data=data, permutation=perms[t]) for t in range(n_tasks)]

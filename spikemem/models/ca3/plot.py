@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .ca3 import POPULATIONS
-from .ca3_memory import Learn, MemoryRun, Operation, RecallCue
+from .memory import Learn, MemoryRun, Operation, RecallCue
+from .network import POPULATIONS
 
 __all__ = ["RASTER_ORDER", "plot_operations", "short_label"]
 
@@ -30,7 +30,7 @@ def plot_operations(run: MemoryRun, *, title: str | None = None, mark_errors: bo
     Parameters
     ----------
     run : MemoryRun
-        The result of :meth:`~spikemem.models.ca3_memory.CA3Memory.run`.
+        The result of :meth:`~spikemem.models.ca3.memory.CA3Memory.run`.
     title : str, optional
         Figure title.
     mark_errors : bool

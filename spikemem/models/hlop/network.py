@@ -33,9 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import ir
-from ..ir.cells import DiscreteLIF
-from .hlop import EXPORT_DT_MS, SpikingMLP
+from ... import ir
+from ...ir.cells import DiscreteLIF
+from .lateral import signed_projections
+from .training import EXPORT_DT_MS, SpikingMLP
 
 __all__ = ["CELLS", "READOUTS", "InferenceNetwork", "InferenceRun", "inference_network", "run_inference"]
 
@@ -149,18 +150,7 @@ def inference_network(
         amplitude = model.amplitude(layer - 1)
         pre, post = pops[layer - 1], pops[layer]
         exc, inh = _block_lists(weights[layer].T * (amplitude * gain), batch)
-        for receptor, (i, j, w) in (("excitatory", exc), ("inhibitory", inh)):
-            if i.size:
-                projections.append(
-                    ir.Projection(
-                        name=f"W{layer + 1}-{receptor[:3]}",
-                        pre=pre,
-                        post=post,
-                        connector=ir.FromList(pre=i, post=j, weight=w),
-                        delay=EXPORT_DT_MS,
-                        receptor=receptor,
-                    )
-                )
+        projections += signed_projections(f"W{layer + 1}", pre, post, (exc, inh), EXPORT_DT_MS)
     network = ir.Network(populations=tuple(pops), projections=tuple(projections), dt=EXPORT_DT_MS, name=name)
     n_hidden = len(p.sizes) - 2
     return InferenceNetwork(network, batch, tuple(range(n_hidden)), n_hidden + p.timesteps, cell)
@@ -229,8 +219,8 @@ def run_inference(
     **options
         Passed to the backend's ``compile`` (``dt`` and ``record`` are set here).
     """
-    from ..backends import compile as compile_network
-    from ..ir.record import RecordSpec
+    from ...backends import compile as compile_network
+    from ...ir.record import RecordSpec
 
     if readout not in READOUTS:
         raise ir.IRValidationError("run_inference", "readout", readout, "one of " + ", ".join(READOUTS))

@@ -26,8 +26,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .. import ir
-from . import ca3
+from ... import ir
+from . import network as ca3
 
 __all__ = [
     "LEARN_GAP_MS",
@@ -603,8 +603,8 @@ class CA3Memory:
         UnsupportedFeature
             When ``backend`` lacks a capability the memory needs.
         """
-        from ..backends import get_backend
-        from ..ir.record import RecordSpec
+        from ...backends import get_backend
+        from ...ir.record import RecordSpec
 
         ca3.check_dt(dt)
         schedule = self.schedule()
@@ -677,7 +677,7 @@ def _check_operation(op: Operation, n: int, m: int) -> None:
 
 def check_backend(engine: Any) -> None:
     """Raise :class:`~spikemem.ir.UnsupportedFeature` if ``engine`` cannot run the memory."""
-    from ..backends import available_backends
+    from ...backends import available_backends
 
     have = {getattr(c, "value", c) for c in engine.capabilities}
     missing = [c for c in REQUIRED_CAPABILITIES if c not in have]

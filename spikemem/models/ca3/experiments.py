@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import ir
-from . import ca3
-from .ca3_memory import LEARN_GAP_MS, CA3Memory, Learn, Operation, RecallContent, RecallCue
+from ... import ir
+from . import network as ca3
+from .memory import LEARN_GAP_MS, CA3Memory, Learn, Operation, RecallContent, RecallCue
 
 __all__ = [
     "FUNCTIONAL_PROGRAM",
@@ -159,10 +159,10 @@ def load_hardware_spikes(path: str | Path | None = None) -> dict[str, set[tuple[
     ----------
     path : str or Path, optional
         A CSV with columns ``population, time_ms, neuron``; default the copy packaged in
-        ``spikemem/models/data/ca3_functional_spikes.csv``.
+        ``spikemem/models/ca3/data/ca3_functional_spikes.csv``.
     """
     if path is None:
-        text = resources.files("spikemem.models").joinpath("data/ca3_functional_spikes.csv").read_text()
+        text = resources.files("spikemem.models.ca3").joinpath("data/ca3_functional_spikes.csv").read_text()
     else:
         text = Path(path).read_text()
     spikes: dict[str, set[tuple[int, int]]] = {name: set() for name in HARDWARE_POPULATIONS}
@@ -428,7 +428,7 @@ def scaling_point(
         backend's stepping loop, when it reports ``timings.loop_s``); ``wall_ms_per_op`` and
         ``engine_ms_per_op``; ``correct`` (fraction of ideal answers).
     """
-    from ..ir.record import RecordSpec
+    from ...ir.record import RecordSpec
 
     warm = CA3Memory(n, m, variant=variant)
     warm.recall_cue(0)
