@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from spikemem import ir
-from spikemem.estimate import _gammaincc, estimate_spinnaker, n_bits, ring_buffer_shift
+from spikemem.backends.spinnaker.estimate import _gammaincc, estimate_spinnaker, n_bits, ring_buffer_shift
 from spikemem.models.ca3_experiments import functional_memory
 from spikemem.networks.cuba import cuba_network
 

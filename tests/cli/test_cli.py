@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,10 +50,10 @@ def test_backends_lists_numba_with_capabilities(runner):
 
 
 def test_backends_shows_why_one_does_not_import(runner, monkeypatch):
-    import spikemem.cli as cli
+    import spikemem.cli.backends as backends_command_module
 
     monkeypatch.setattr(
-        cli,
+        backends_command_module,
         "available_backends",
         lambda: {"numba": spikemem.get_backend("numba"), "brian2": ImportError("No module named 'brian2'")},
     )
@@ -164,6 +165,36 @@ def test_console_script(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"spikemem, version {spikemem.__version__}"
+
+
+def test_python_dash_m_spikemem_lists_every_command(tmp_path):
+    """``python -m spikemem`` is the same command line as the ``spikemem`` script."""
+    from spikemem.cli import COMMANDS
+
+    package_root = str(Path(spikemem.__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-m", "spikemem", "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": package_root},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: spikemem ")
+    listed = done.stdout.split("Commands:")[1].split()
+    assert {c.name for c in COMMANDS} <= set(listed)
+    assert sorted(c.name for c in COMMANDS) == [
+        "backends",
+        "deploy",
+        "doctor",
+        "estimate",
+        "export",
+        "import",
+        "reproduce",
+        "run",
+        "verify",
+    ]
 
 
 def test_unwritable_output_folder(runner, tmp_path):

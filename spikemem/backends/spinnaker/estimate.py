@@ -45,11 +45,11 @@ from typing import Any
 
 import numpy as np
 
-from .ir import IF_curr_delta, IF_curr_exp, Multiplicative
-from .ir.cells import is_source
-from .ir.connectivity import delay_steps, resolve
-from .ir.errors import IRValidationError
-from .ir.network import Network
+from ...ir import IF_curr_delta, IF_curr_exp, Multiplicative
+from ...ir.cells import is_source
+from ...ir.connectivity import delay_steps, resolve
+from ...ir.errors import IRValidationError
+from ...ir.network import Network
 
 __all__ = [
     "CHIPS_PER_BOARD",
@@ -407,7 +407,7 @@ class _Proj:
 
 
 def _projections(network: Network, dt: float, seed: int) -> list[_Proj]:
-    from .backends.pynn.lowering import lower_connector
+    from ..pynn.lowering import lower_connector
 
     result = []
     for proj in network.projections:
@@ -654,7 +654,7 @@ def _npc(network: Network, value: Any) -> dict[str, int]:
 
 
 def _expected_source_spikes(pop: Any, duration: float) -> float:
-    from .ir import SpikeSourceArray
+    from ...ir import SpikeSourceArray
 
     if isinstance(pop.cell, SpikeSourceArray):
         return float(pop.cell.times.size)
@@ -929,114 +929,3 @@ def _pack(pops: list[PopulationEstimate], split: bool) -> tuple[int, int]:
         free -= size
     total = sum(groups)
     return total, (chips if total else 0)
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def _estimate_command() -> Any:
-    import click
-
-    @click.command("estimate")
-    @click.argument("config", type=click.Path(exists=True, dir_okay=False))
-    @click.option(
-        "--target",
-        type=click.Choice(["spinnaker"]),
-        default="spinnaker",
-        show_default=True,
-        help="Hardware to estimate for.",
-    )
-    @click.option(
-        "--version",
-        "board_version",
-        type=click.Choice(["3", "5"]),
-        default="5",
-        show_default=True,
-        help="Board: 3 = SpiNN-3 (4 chips), 5 = SpiNN-5 (48 chips).",
-    )
-    @click.option(
-        "--boards",
-        type=click.IntRange(1, 1200),
-        default=1,
-        show_default=True,
-        help="SpiNN-5 boards available.",
-    )
-    @click.option(
-        "--neurons-per-core",
-        type=click.IntRange(1, DEFAULT_NEURONS_PER_CORE),
-        default=DEFAULT_NEURONS_PER_CORE,
-        show_default=True,
-        help="Largest neuron slice per core.",
-    )
-    @click.option(
-        "--time-scale-factor",
-        type=click.FloatRange(1.0, 10_000.0),
-        default=None,
-        help="Slow-down of the board (default 1).",
-    )
-    @click.option(
-        "--dt",
-        type=click.FloatRange(0.0, 10.0, min_open=True),
-        default=None,
-        help="Time step in ms (default: the network's).",
-    )
-    @click.option(
-        "--rate",
-        type=click.FloatRange(0.0, 10_000.0),
-        default=None,
-        help="Expected firing rate (Hz) for the load estimate (default 30).",
-    )
-    @click.option(
-        "--json",
-        "json_path",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="Also write the estimate as JSON to this file.",
-    )
-    def estimate_command(
-        config: str,
-        target: str,
-        board_version: str,
-        boards: int,
-        neurons_per_core: int,
-        time_scale_factor: float | None,
-        dt: float | None,
-        rate: float | None,
-        json_path: str | None,
-    ) -> None:
-        """Estimate SpiNNaker resources for the network in CONFIG, offline (no sPyNNaker needed):
-        cores, chips, boards, SDRAM, delay extensions, weight quantisation, time-step advice.
-        Exits with status 1 when the network does not fit."""
-        from pathlib import Path
-
-        from .config import load_config
-
-        try:
-            settings = load_config(config)
-            result = estimate_spinnaker(
-                settings.network,
-                duration=settings.duration,
-                dt=dt,
-                version=int(board_version),
-                boards=boards,
-                neurons_per_core=neurons_per_core,
-                time_scale_factor=time_scale_factor,
-                rate_hz=rate,
-                seed=settings.seed,
-            )
-        except IRValidationError as error:
-            raise click.ClickException(str(error)) from error
-        click.echo(result.summary())
-        if json_path:
-            from .atomicio import write_text_atomic
-
-            write_text_atomic(Path(json_path), result.to_json())
-            click.echo(f"wrote {json_path}")
-        if not result.fits:
-            raise click.exceptions.Exit(1)
-
-    return estimate_command
-
-
-estimate_command = _estimate_command()
-"""``spikemem estimate CONFIG --target spinnaker`` (registered in :mod:`spikemem.cli`)."""

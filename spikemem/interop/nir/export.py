@@ -4,7 +4,7 @@
 cell population (``CubaLIF``, ``LIF``, or ``LIF`` fed by two ``LI`` synapse nodes), one
 ``Input`` per spike source, one ``Output`` per neuron population and a ``Linear`` + ``Delay``
 pair per distinct delay of each projection, labelling every node with its fidelity. The
-mapping is described in :mod:`spikemem.ir.nir_bridge` and ``docs/nir.md``.
+mapping is described in :mod:`spikemem.interop.nir` and ``docs/nir.md``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._nir_common import (
+from ...ir.cells import (
+    DiscreteLIF,
+    IF_curr_exp,
+    SpikeSourceArray,
+    SpikeSourcePoisson,
+    per_neuron,
+    refractory_steps,
+)
+from ...ir.connectivity import resolve
+from ...ir.dendrites import DendriticNeuron
+from ...ir.errors import IRValidationError, UnsupportedFeature
+from ...ir.network import Network, check_dt
+from ...ir.population import Population
+from ...ir.projection import Projection
+from .common import (
     APPROXIMATE,
     BACKEND,
     FAITHFUL,
@@ -28,20 +42,6 @@ from ._nir_common import (
     _label,
     _nir,
 )
-from .cells import (
-    DiscreteLIF,
-    IF_curr_exp,
-    SpikeSourceArray,
-    SpikeSourcePoisson,
-    per_neuron,
-    refractory_steps,
-)
-from .connectivity import resolve
-from .dendrites import DendriticNeuron
-from .errors import IRValidationError, UnsupportedFeature
-from .network import Network, check_dt
-from .population import Population
-from .projection import Projection
 
 if TYPE_CHECKING:  # pragma: no cover
     import nir

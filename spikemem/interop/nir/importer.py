@@ -5,8 +5,8 @@
 of ``Linear``/``Affine``/``Delay`` nodes from a spiking node (``Input``, ``CubaLIF``, ``LIF``)
 to a neuron node to collect synapses, then builds the populations (one per ``Input`` and neuron
 node) and projections (one per source, target, receptor and projection named in the metadata),
-with a fidelity entry for each. Reading single nodes is in :mod:`spikemem.ir._nir_import_nodes`,
-the conversion of neuron parameters to PyNN cells in :mod:`spikemem.ir._nir_import_cells`.
+with a fidelity entry for each. Reading single nodes is in :mod:`spikemem.interop.nir.import_nodes`,
+the conversion of neuron parameters to PyNN cells in :mod:`spikemem.interop.nir.import_cells`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._checks import check_name
-from ._nir_common import (
+from ...ir._checks import check_name
+from ...ir.cells import IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
+from ...ir.connectors import FromList
+from ...ir.errors import IRValidationError, UnsupportedFeature
+from ...ir.network import NUMERICS, Network, check_dt
+from ...ir.population import Population
+from ...ir.projection import Projection
+from .common import (
     FAITHFUL,
     FORMAT,
     IMPORT_BACKEND,
@@ -33,13 +39,13 @@ from ._nir_common import (
     _label,
     _nir,
 )
-from ._nir_import_cells import (
+from .import_cells import (
     delta_cell_params,
     exp_cell_params,
     restore_refractory,
     tau_syn_params,
 )
-from ._nir_import_nodes import (
+from .import_nodes import (
     delay_values,
     input_size,
     neuron_params,
@@ -47,12 +53,6 @@ from ._nir_import_nodes import (
     output_size,
     weight_matrix,
 )
-from .cells import IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
-from .connectors import FromList
-from .errors import IRValidationError, UnsupportedFeature
-from .network import NUMERICS, Network, check_dt
-from .population import Population
-from .projection import Projection
 
 if TYPE_CHECKING:  # pragma: no cover
     import nir
