@@ -30,6 +30,7 @@ from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_checke
 from .config import MachineConfig, cfg_text, machine_config
 from .mapping import MappingReport, collect_mapping
 from .session import isolated_session
+from .slicing import check_neurons_per_core
 
 BACKEND = "spinnaker"
 
@@ -167,7 +168,7 @@ class SpiNNakerBackend:
         if mode not in ("Production", "Info", "Debug"):
             raise IRValidationError("spinnaker", "mode", mode, "Production, Info or Debug")
         machine = machine_config(virtual=virtual, board=board, version=version, spalloc=spalloc, cfg=cfg)
-        npc = _neurons_per_core(network, neurons_per_core)
+        npc = check_neurons_per_core(network, neurons_per_core)
         if options.numerics != "spinnaker":
             warnings.warn(f"network {network.name!r}: {NUMERICS_DIFFERENCES}", RuntimeWarning, stacklevel=2)
         for name in options.record.state:
@@ -194,28 +195,6 @@ class SpiNNakerBackend:
             sim=sim,
             build_s=time.perf_counter() - started,
         )
-
-
-def _neurons_per_core(network: Network, value: Any) -> dict[str, int]:
-    names = {p.name for p in network.populations}
-    if value is None:
-        return {}
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = {p.name: value for p in network.populations}
-    if not isinstance(value, dict):
-        raise IRValidationError(
-            "spinnaker", "neurons_per_core", value, "an integer or a dict population -> integer"
-        )
-    for name, count in value.items():
-        if name not in names:
-            raise IRValidationError(
-                "spinnaker", "neurons_per_core", name, "population names: " + ", ".join(sorted(names))
-            )
-        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 256:
-            raise IRValidationError(
-                "spinnaker", f"neurons_per_core[{name!r}]", count, "an integer in [1, 256]"
-            )
-    return dict(value)
 
 
 def _check_learning_phases(network: Network, schedule: Schedule) -> None:

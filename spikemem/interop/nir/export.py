@@ -14,22 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...ir.cells import (
-    DiscreteLIF,
-    IF_curr_exp,
-    SpikeSourceArray,
-    SpikeSourcePoisson,
-    per_neuron,
-    refractory_steps,
-)
 from ...ir.connectivity import resolve
-from ...ir.dendrites import DendriticNeuron
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network, check_dt
 from ...ir.population import Population
 from ...ir.projection import Projection
 from .common import (
-    APPROXIMATE,
     BACKEND,
     FAITHFUL,
     FORMAT,
@@ -42,6 +32,7 @@ from .common import (
     _label,
     _nir,
 )
+from .export_cells import NOT_IN_GRAPH, export_cell, unsupported_reason
 
 if TYPE_CHECKING:  # pragma: no cover
     import nir
@@ -53,15 +44,6 @@ SPIKE_CONVENTION = (
     "a spike is a Dirac delta of unit area: through weight w it makes I of a CubaLIF jump by "
     "w_in*w/tau_syn (w with w_in = tau_syn), the state of an LI by r*w/tau and v of an LIF by r*w/tau"
 )
-
-
-def _meta_value(value: Any) -> Any:
-    """A value HDF5 can store (1-D arrays, numbers, strings), for node metadata."""
-    if isinstance(value, np.ndarray):
-        return float(value) if value.ndim == 0 else np.array(value)
-    if isinstance(value, (np.floating, np.integer)):
-        return value.item()
-    return value
 
 
 def to_nir(
@@ -147,9 +129,7 @@ class _Exporter:
     def run(self, nir: Any) -> tuple[Any, FidelityReport]:
         self.nir = nir
         self._check_supported()
-        exported = [
-            p for p in self.network.populations if not isinstance(p.cell, (DiscreteLIF, DendriticNeuron))
-        ]
+        exported = [p for p in self.network.populations if not isinstance(p.cell, NOT_IN_GRAPH)]
         projections = [
             q
             for q in self.network.projections
@@ -166,7 +146,7 @@ class _Exporter:
             if any(proj is q for q in projections):
                 self._projection(proj, index)
             else:
-                self._left_out(f"projection {proj.name!r}", "its pre or post population is not in the graph")
+                self.left_out(f"projection {proj.name!r}", "its pre or post population is not in the graph")
         graph = nir.NIRGraph(
             nodes=self.nodes, edges=self.edges, metadata=self._graph_metadata(), type_check=False
         )
@@ -194,7 +174,7 @@ class _Exporter:
         if not self.strict:
             return
         for pop in self.network.populations:
-            reason = _unsupported_cell(pop.cell)
+            reason = unsupported_reason(pop.cell)
             if reason:
                 raise UnsupportedFeature(
                     f"population {pop.name!r} ({pop.cell.kind}): {reason}; pass strict=False to export "
@@ -209,26 +189,14 @@ class _Exporter:
                     BACKEND,
                 )
 
-    def _left_out(self, source: str, reason: str) -> None:
+    def left_out(self, source: str, reason: str) -> None:
         self.entries.append(FidelityEntry("", "-", source, UNSUPPORTED, (reason, "left out of the graph")))
 
     # populations --------------------------------------------------------------
     def _population(self, pop: Population, index: int, receptors: set[str]) -> None:
-        cell = pop.cell
-        source = f"population {pop.name!r} ({cell.kind})"
-        if isinstance(cell, (DiscreteLIF, DendriticNeuron)):
-            self._left_out(source, _unsupported_cell(cell))
-            return
-        if isinstance(cell, SpikeSourceArray):
-            self._spike_array(pop, index, source)
-        elif isinstance(cell, SpikeSourcePoisson):
-            self._poisson(pop, index, source)
-        elif isinstance(cell, IF_curr_exp):
-            self._if_curr_exp(pop, index, source, receptors)
-        else:
-            self._if_curr_delta(pop, index, source)
+        export_cell(pop.cell, self, pop, index, f"population {pop.name!r} ({pop.cell.kind})", receptors)
 
-    def _base_meta(self, role: str, name: str, index: int, fidelity: str, reasons: list[str]) -> dict:
+    def base_meta(self, role: str, name: str, index: int, fidelity: str, reasons: list[str]) -> dict:
         return {
             "role": role,
             "name": name,
@@ -239,204 +207,7 @@ class _Exporter:
             "numerics": self.numerics,
         }
 
-    def _spike_array(self, pop: Population, index: int, source: str) -> None:
-        cell = pop.cell
-        note = (
-            f"{cell.times.size} spike times are data, not part of a NIR graph: kept in metadata "
-            "(spike_times_ms, spike_ids); other tools must feed them to this Input"
-        )
-        meta = self._base_meta("population", pop.name, index, FAITHFUL, [])
-        meta.update(
-            kind=cell.kind,
-            spike_times_ms=np.array(cell.times),
-            spike_ids=np.array(cell.ids),
-            input_data=note,
-        )
-        key = pop.name
-        self.nodes[key] = self.nir.Input(input_type={"input": np.array([pop.size])}, metadata={META: meta})
-        self.spikes_from[pop.name] = key
-        self.entries.append(FidelityEntry(key, "Input", source, FAITHFUL, (), (note,), external_data=True))
-
-    def _poisson(self, pop: Population, index: int, source: str) -> None:
-        cell = pop.cell
-        reason = _unsupported_cell(cell)
-        note = "exported as an Input node: a NIR consumer must supply the spikes (rate etc. in metadata)"
-        meta = self._base_meta("population", pop.name, index, UNSUPPORTED, [reason])
-        meta.update(
-            kind=cell.kind, rate_hz=_meta_value(cell.rate), start_ms=cell.start, duration_ms=cell.duration
-        )
-        if cell.seed is not None:
-            meta["seed"] = cell.seed
-        key = pop.name
-        self.nodes[key] = self.nir.Input(input_type={"input": np.array([pop.size])}, metadata={META: meta})
-        self.spikes_from[pop.name] = key
-        self.entries.append(
-            FidelityEntry(key, "Input", source, UNSUPPORTED, (reason,), (note,), external_data=True)
-        )
-
-    def _neuron_reasons(self, cell: Any, delta: bool) -> list[str]:
-        reasons = []
-        refrac = np.asarray(cell.tau_refrac, dtype=np.float64)
-        if np.any(refrac > 0):
-            worst = float(refrac.max())
-            steps = int(refractory_steps(worst, self.dt, self.numerics))
-            lost = "; input arriving then is discarded" if delta else ""
-            reasons.append(
-                f"refractory period tau_refrac = {worst:g} ms (V held at v_reset for {steps} steps{lost}) "
-                "has no NIR equivalent: left out of the graph, kept in metadata"
-            )
-        if delta:
-            reasons.append(
-                "spikemem (like NEST's iaf_psc_delta) adds a delta input at the end of its arrival step, "
-                "undecayed; NIR's LIF lets it decay over that step: v differs by w*(1 - exp(-dt/tau_m)) mV "
-                "per input until the next spike"
-            )
-        elif self.numerics == "spinnaker":
-            reasons.append(
-                "numerics 'spinnaker' is a discrete-time scheme (input scaled by "
-                "(tau_syn/dt)(1 - exp(-dt/tau_syn)), "
-                "current held over the step); NIR states the continuous ODE"
-            )
-        return reasons
-
-    def _pynn_meta(self, cell: Any) -> dict:
-        out = {name: _meta_value(getattr(cell, name)) for name in cell.parameter_names()}
-        if cell.v_init is not None:
-            out["v_init"] = _meta_value(cell.v_init)
-        return out
-
-    def _if_curr_exp(self, pop: Population, index: int, source: str, receptors: set[str]) -> None:
-        cell, n, u = pop.cell, pop.size, self.unit
-        tau_m, cm = per_neuron(cell.tau_m, n), per_neuron(cell.cm, n)
-        tau_e, tau_i = per_neuron(cell.tau_syn_E, n), per_neuron(cell.tau_syn_I, n)
-        r = tau_m / cm
-        v_leak = per_neuron(cell.v_rest, n) + r * per_neuron(cell.i_offset, n)
-        v_thresh, v_reset = per_neuron(cell.v_thresh, n), per_neuron(cell.v_reset, n)
-        reasons = self._neuron_reasons(cell, delta=False)
-        fidelity = _label(reasons)
-        notes = [
-            "r = tau_m/cm (MOhm); v_leak = v_rest + r*i_offset (mV): the same membrane equation",
-            "spikemem fires at V >= v_thresh, NIR at v > v_threshold: they differ only when V lands "
-            "exactly on it",
-        ]
-        meta = self._base_meta("population", pop.name, index, fidelity, reasons)
-        meta.update(
-            kind=cell.kind,
-            pynn=self._pynn_meta(cell),
-            conversion="tau_mem = tau_m; r = tau_m/cm; v_leak = v_rest + r*i_offset; v_threshold = v_thresh; "
-            "v_reset = v_reset; w_in = tau_syn",
-            reset="to v_reset",
-            refractory=f"tau_refrac = {_meta_value(cell.tau_refrac)} ms, not in the NIR node",
-            threshold="spikemem: V >= v_thresh; NIR: v > v_threshold",
-        )
-        key = pop.name
-        split = receptors == {"excitatory", "inhibitory"} and bool(np.any(tau_e != tau_i))
-        if split:
-            meta["synapses"] = "split: LI nodes for the excitatory and inhibitory currents feed this LIF"
-            self.nodes[key] = self.nir.LIF(
-                tau=tau_m / u,
-                r=r,
-                v_leak=v_leak,
-                v_threshold=v_thresh,
-                v_reset=v_reset,
-                metadata={META: meta},
-            )
-            self.input_to[pop.name] = {}
-            self.entries.append(
-                FidelityEntry(
-                    key,
-                    "LIF",
-                    source,
-                    fidelity,
-                    tuple(reasons),
-                    tuple(
-                        notes
-                        + ["tau_syn_E != tau_syn_I with both receptors used: split into two LI synapse nodes"]
-                    ),
-                )
-            )
-            for receptor, tau, suffix in (("excitatory", tau_e, "exc"), ("inhibitory", tau_i, "inh")):
-                li_key = self.key(f"{pop.name}__syn_{suffix}")
-                li_reasons = reasons[-1:] if self.numerics == "spinnaker" else []
-                li_meta = self._base_meta("synapse", pop.name, index, _label(li_reasons), li_reasons)
-                li_meta.update(
-                    receptor=receptor, conversion=f"tau = r = tau_syn_{suffix[0].upper()}, v_leak = 0"
-                )
-                self.nodes[li_key] = self.nir.LI(
-                    tau=tau / u, r=tau / u, v_leak=np.zeros(n), metadata={META: li_meta}
-                )
-                self.edges.append((li_key, key))
-                self.input_to[pop.name][receptor] = li_key
-                self.entries.append(
-                    FidelityEntry(
-                        li_key,
-                        "LI",
-                        f"{receptor} synaptic current of {source}",
-                        _label(li_reasons),
-                        tuple(li_reasons),
-                        (
-                            f"tau = r = tau_syn_{suffix[0].upper()}: a spike of weight w (nA) makes the "
-                            "current jump by w",
-                        ),
-                    )
-                )
-        else:
-            used = "tau_syn_I" if receptors == {"inhibitory"} else "tau_syn_E"
-            tau_syn = tau_i if used == "tau_syn_I" else tau_e
-            meta["tau_syn_used"] = used
-            if np.any(tau_e != tau_i):
-                other = "tau_syn_E" if used == "tau_syn_I" else "tau_syn_I"
-                notes.append(
-                    f"CubaLIF has one tau_syn: {used} ({other} receives no input here; kept in metadata)"
-                )
-            notes.append(f"w_in = tau_syn: a spike of weight w (nA) makes I jump by w; tau_syn = {used}")
-            self.nodes[key] = self.nir.CubaLIF(
-                tau_syn=tau_syn / u,
-                tau_mem=tau_m / u,
-                r=r,
-                v_leak=v_leak,
-                v_threshold=v_thresh,
-                v_reset=v_reset,
-                w_in=tau_syn / u,
-                metadata={META: meta},
-            )
-            self.input_to[pop.name] = {"excitatory": key, "inhibitory": key}
-            self.entries.append(FidelityEntry(key, "CubaLIF", source, fidelity, tuple(reasons), tuple(notes)))
-        self.spikes_from[pop.name] = key
-        self._output(pop.name, n)
-
-    def _if_curr_delta(self, pop: Population, index: int, source: str) -> None:
-        cell, n, u = pop.cell, pop.size, self.unit
-        tau_m, cm = per_neuron(cell.tau_m, n), per_neuron(cell.cm, n)
-        v_leak = per_neuron(cell.v_rest, n) + (tau_m / cm) * per_neuron(cell.i_offset, n)
-        reasons = self._neuron_reasons(cell, delta=True)
-        meta = self._base_meta("population", pop.name, index, APPROXIMATE, reasons)
-        meta.update(
-            kind=cell.kind,
-            pynn=self._pynn_meta(cell),
-            conversion="tau = tau_m; r = tau_m (so a spike of weight w makes v jump by w mV); "
-            "v_leak = v_rest + (tau_m/cm)*i_offset",
-            reset="to v_reset",
-            refractory=f"tau_refrac = {_meta_value(cell.tau_refrac)} ms, not in the NIR node",
-        )
-        key = pop.name
-        self.nodes[key] = self.nir.LIF(
-            tau=tau_m / u,
-            r=tau_m / u,
-            v_leak=v_leak,
-            v_threshold=per_neuron(cell.v_thresh, n),
-            v_reset=per_neuron(cell.v_reset, n),
-            metadata={META: meta},
-        )
-        self.input_to[pop.name] = {"excitatory": key, "inhibitory": key}
-        self.spikes_from[pop.name] = key
-        notes = (
-            "r = tau_m: a spike of weight w (mV) makes v jump by w; v_leak = v_rest + (tau_m/cm)*i_offset",
-        )
-        self.entries.append(FidelityEntry(key, "LIF", source, APPROXIMATE, tuple(reasons), notes))
-        self._output(pop.name, n)
-
-    def _output(self, name: str, n: int) -> None:
+    def add_output(self, name: str, n: int) -> None:
         key = self.key(f"{name}__output")
         self.nodes[key] = self.nir.Output(
             output_type={"output": np.array([n])}, metadata={META: {"role": "output"}}
@@ -471,7 +242,7 @@ class _Exporter:
             lin_key = self.key(stem)
             del_key = self.key(f"{stem}__delay")
             fidelity = UNSUPPORTED if proj.plastic else FAITHFUL
-            meta = self._base_meta("projection", proj.name, index, fidelity, base_reasons)
+            meta = self.base_meta("projection", proj.name, index, fidelity, base_reasons)
             meta.update(
                 receptor=proj.receptor,
                 sign=sign,
@@ -486,7 +257,7 @@ class _Exporter:
             self.nodes[lin_key] = self.nir.Linear(weight=weights, metadata={META: meta})
             delay_reasons = self._delay_reasons(float(delay))
             delay_fidelity = UNSUPPORTED if proj.plastic else _label(delay_reasons)
-            delay_meta = self._base_meta("delay", proj.name, index, delay_fidelity, delay_reasons)
+            delay_meta = self.base_meta("delay", proj.name, index, delay_fidelity, delay_reasons)
             delay_meta.update(delay_ms=float(delay), delay_steps=self._steps(float(delay)))
             self.nodes[del_key] = self.nir.Delay(
                 delay=np.full(n_post, float(delay) / self.unit), metadata={META: delay_meta}
@@ -533,16 +304,3 @@ class _Exporter:
         else:
             notes.append("no synapses: an all-zero Linear")
         return notes
-
-
-def _unsupported_cell(cell: Any) -> str:
-    if isinstance(cell, DiscreteLIF):
-        return "the DiscreteLIF cell (per-step update, subtractive reset) has no NIR equivalent"
-    if isinstance(cell, DendriticNeuron):
-        return (
-            "dendritic segments have no NIR equivalent (spikemem.ir.lower_dendrites rewrites them as "
-            "IF_curr_delta point neurons, which export approximately)"
-        )
-    if isinstance(cell, SpikeSourcePoisson):
-        return "a Poisson source is a random process, not a NIR node"
-    return ""
