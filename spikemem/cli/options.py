@@ -8,11 +8,15 @@ from typing import Any
 
 import click
 
+from ..backends.spinnaker.slicing import MAX_NEURONS_PER_CORE
+
 __all__ = [
     "config_argument",
     "duration_option",
+    "given",
     "machine_kwargs",
     "machine_options",
+    "neurons_per_core_option",
     "out_folder_option",
     "seed_option",
 ]
@@ -51,6 +55,23 @@ def seed_option(help: str, default: int | None = None) -> Decorator:
     """``--seed N``: a compile seed in ``[0, 2**63 - 1]``."""
     shown = {"show_default": True} if default is not None else {}
     return click.option("--seed", type=click.IntRange(0, MAX_SEED), default=default, help=help, **shown)
+
+
+def neurons_per_core_option(default: int | None = None) -> Decorator:
+    """``--neurons-per-core N``: the largest slice per SpiNNaker core, in ``[1, 256]`` neurons."""
+    return click.option(
+        "--neurons-per-core",
+        type=click.IntRange(1, MAX_NEURONS_PER_CORE),
+        default=default,
+        show_default=default is not None,
+        help="Largest neuron slice per core.",
+    )
+
+
+def given(name: str) -> bool:
+    """Whether the option ``name`` of the running command was given (not left at its default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (None, click.core.ParameterSource.DEFAULT)
 
 
 def machine_options(func: Callable[..., Any]) -> Callable[..., Any]:

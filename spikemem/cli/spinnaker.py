@@ -9,9 +9,18 @@ from pathlib import Path
 
 import click
 
-from ..backends.spinnaker.estimate import DEFAULT_NEURONS_PER_CORE, estimate_spinnaker
+from ..backends.spinnaker.estimate import estimate_spinnaker
+from ..backends.spinnaker.slicing import MAX_NEURONS_PER_CORE
 from ..ir import IRValidationError, UnsupportedFeature
-from .options import config_argument, machine_kwargs, machine_options, out_folder_option, seed_option
+from .options import (
+    config_argument,
+    given,
+    machine_kwargs,
+    machine_options,
+    neurons_per_core_option,
+    out_folder_option,
+    seed_option,
+)
 from .output import load_settings, write_raster
 
 __all__ = ["deploy_command", "estimate_command"]
@@ -37,13 +46,7 @@ __all__ = ["deploy_command", "estimate_command"]
 @click.option(
     "--boards", type=click.IntRange(1, 1200), default=1, show_default=True, help="SpiNN-5 boards available."
 )
-@click.option(
-    "--neurons-per-core",
-    type=click.IntRange(1, DEFAULT_NEURONS_PER_CORE),
-    default=DEFAULT_NEURONS_PER_CORE,
-    show_default=True,
-    help="Largest neuron slice per core.",
-)
+@neurons_per_core_option(default=MAX_NEURONS_PER_CORE)
 @click.option(
     "--time-scale-factor",
     type=click.FloatRange(1.0, 10_000.0),
@@ -93,7 +96,8 @@ def estimate_command(
             dt=dt,
             version=int(board_version),
             boards=boards,
-            neurons_per_core=neurons_per_core,
+            # left at its default, sPyNNaker's defaults: 256 per neuron core, a source on one core
+            neurons_per_core=neurons_per_core if given("neurons_per_core") else None,
             time_scale_factor=time_scale_factor,
             rate_hz=rate,
             seed=settings.seed,
@@ -119,12 +123,7 @@ def estimate_command(
     default=None,
     help="Slow-down of the board (needed with dt = 0.1 ms for dense networks).",
 )
-@click.option(
-    "--neurons-per-core",
-    type=click.IntRange(1, DEFAULT_NEURONS_PER_CORE),
-    default=None,
-    help="Largest neuron slice per core.",
-)
+@neurons_per_core_option()
 @click.option("--progress", is_flag=True, help="Show sPyNNaker's progress bars.")
 def deploy_command(
     config: Path,

@@ -51,7 +51,9 @@ def check_neurons_per_core(network: Network, value: Any, owner: str = "spinnaker
     if _is_count(value):
         value = {p.name: value for p in network.populations}
     if not isinstance(value, dict):
-        raise IRValidationError(owner, "neurons_per_core", value, "an integer or a dict population -> integer")
+        raise IRValidationError(
+            owner, "neurons_per_core", value, "an integer or a dict population -> integer"
+        )
     names = {p.name for p in network.populations}
     for name, count in value.items():
         if name not in names:
