@@ -13,7 +13,7 @@ import spikemem
 
 from ..config import load_config
 from ..ir import IRValidationError, UnsupportedFeature
-from .options import seed_option
+from .options import dt_option, output_file_option, seed_option
 from .output import echo_run_summary
 
 __all__ = ["export_command", "import_command"]
@@ -55,9 +55,7 @@ def _nir_bridge() -> Any:
 @click.option(
     "--to", "target", type=click.Choice(["nir"]), default="nir", show_default=True, help="Target format."
 )
-@click.option(
-    "--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output file (.nir)."
-)
+@output_file_option("Output file (.nir).")
 @click.option(
     "--time-unit",
     type=click.Choice(["ms", "s"]),
@@ -65,7 +63,7 @@ def _nir_bridge() -> Any:
     show_default=True,
     help="Unit of time constants and delays in the graph.",
 )
-@click.option("--dt", type=click.FloatRange(1e-4, 10.0), help="Time step in ms (default: the network's).")
+@dt_option("Time step in ms (default: the network's).")
 @seed_option("Seed for random connectors (default: [run] seed or 0).")
 @click.option(
     "--allow-unsupported",
@@ -108,16 +106,8 @@ def export_command(
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Network file to write (.json, with a sibling .npz).",
-)
-@click.option(
-    "--dt", type=click.FloatRange(1e-4, 10.0), help="Time step in ms (default: the graph's, else 0.1)."
-)
+@output_file_option("Network file to write (.json, with a sibling .npz).")
+@dt_option("Time step in ms (default: the graph's, else 0.1).")
 @click.option(
     "--time-unit", type=click.Choice(["ms", "s"]), help="Time unit of the graph (default: metadata or ms)."
 )

@@ -12,13 +12,17 @@ from ..backends.spinnaker.slicing import MAX_NEURONS_PER_CORE
 
 __all__ = [
     "config_argument",
+    "dt_option",
     "duration_option",
+    "file_option",
     "given",
     "machine_kwargs",
     "machine_options",
     "neurons_per_core_option",
     "out_folder_option",
+    "output_file_option",
     "seed_option",
+    "time_scale_factor_option",
 ]
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -49,6 +53,27 @@ def out_folder_option(help: str) -> Decorator:
         show_default=True,
         help=help,
     )
+
+
+def output_file_option(help: str) -> Decorator:
+    """``--out/-o FILE``: a file to write (required)."""
+    return file_option("--out", "-o", help=help, required=True)
+
+
+def file_option(*names: str, help: str, required: bool = False) -> Decorator:
+    """An option naming a file (not a folder) to write, passed as a :class:`Path` or ``None``."""
+    return click.option(*names, type=click.Path(dir_okay=False, path_type=Path), required=required, help=help)
+
+
+def dt_option(help: str, *, above_zero: bool = False) -> Decorator:
+    """``--dt MS``: a time step in ms, up to 10 ms; from 1e-4 ms on, or any step above 0 ms."""
+    steps = click.FloatRange(0.0, 10.0, min_open=True) if above_zero else click.FloatRange(1e-4, 10.0)
+    return click.option("--dt", type=steps, default=None, help=help)
+
+
+def time_scale_factor_option(help: str) -> Decorator:
+    """``--time-scale-factor F``: how many times slower than real time the board runs, in [1, 10000]."""
+    return click.option("--time-scale-factor", type=click.FloatRange(1.0, 10_000.0), default=None, help=help)
 
 
 def seed_option(help: str, default: int | None = None) -> Decorator:

@@ -14,12 +14,15 @@ from ..backends.spinnaker.slicing import MAX_NEURONS_PER_CORE
 from ..ir import IRValidationError, UnsupportedFeature
 from .options import (
     config_argument,
+    dt_option,
+    file_option,
     given,
     machine_kwargs,
     machine_options,
     neurons_per_core_option,
     out_folder_option,
     seed_option,
+    time_scale_factor_option,
 )
 from .output import load_settings, write_raster
 
@@ -47,31 +50,15 @@ __all__ = ["deploy_command", "estimate_command"]
     "--boards", type=click.IntRange(1, 1200), default=1, show_default=True, help="SpiNN-5 boards available."
 )
 @neurons_per_core_option(default=MAX_NEURONS_PER_CORE)
-@click.option(
-    "--time-scale-factor",
-    type=click.FloatRange(1.0, 10_000.0),
-    default=None,
-    help="Slow-down of the board (default 1).",
-)
-@click.option(
-    "--dt",
-    type=click.FloatRange(0.0, 10.0, min_open=True),
-    default=None,
-    help="Time step in ms (default: the network's).",
-)
+@time_scale_factor_option("Slow-down of the board (default 1).")
+@dt_option("Time step in ms (default: the network's).", above_zero=True)
 @click.option(
     "--rate",
     type=click.FloatRange(0.0, 10_000.0),
     default=None,
     help="Expected firing rate (Hz) for the load estimate (default 30).",
 )
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write the estimate as JSON to this file.",
-)
+@file_option("--json", "json_path", help="Also write the estimate as JSON to this file.")
 def estimate_command(
     config: Path,
     target: str,
@@ -117,12 +104,7 @@ def estimate_command(
 @machine_options
 @out_folder_option("Folder for recording.h5, raster.png, mapping.json and sPyNNaker's reports.")
 @seed_option("Compile seed (default: [run] seed).")
-@click.option(
-    "--time-scale-factor",
-    type=click.FloatRange(1.0, 10_000.0),
-    default=None,
-    help="Slow-down of the board (needed with dt = 0.1 ms for dense networks).",
-)
+@time_scale_factor_option("Slow-down of the board (needed with dt = 0.1 ms for dense networks).")
 @neurons_per_core_option()
 @click.option("--progress", is_flag=True, help="Show sPyNNaker's progress bars.")
 def deploy_command(

@@ -61,32 +61,16 @@ DEFAULT_DT = 0.1
 """Time step (ms) of an imported network when neither the call nor the graph gives one."""
 
 
-def from_nir(
-    graph: nir.NIRGraph,
-    *,
-    dt: float | None = None,
-    time_unit: str | None = None,
-    numerics: str | None = None,
-    inputs: Mapping[str, Any] | None = None,
-    use_metadata: bool = True,
-    name: str | None = None,
-) -> Network:
+def from_nir(graph: nir.NIRGraph, **options: Any) -> Network:
     """Build a network from a NIR graph of ``Input``, ``CubaLIF``, ``LIF``, ``LI`` (as the
     synaptic current of an ``LIF``), ``Affine`` (zero bias), ``Linear``, ``Delay`` and
     ``Output`` nodes.
 
-    See :func:`from_nir_with_report` for the parameters and the rules; this returns only the
+    The keyword ``options`` (``dt``, ``time_unit``, ``numerics``, ``inputs``, ``use_metadata``,
+    ``name``) and the rules are those of :func:`from_nir_with_report`; this returns only the
     network.
     """
-    return from_nir_with_report(
-        graph,
-        dt=dt,
-        time_unit=time_unit,
-        numerics=numerics,
-        inputs=inputs,
-        use_metadata=use_metadata,
-        name=name,
-    )[0]
+    return from_nir_with_report(graph, **options)[0]
 
 
 def from_nir_with_report(
