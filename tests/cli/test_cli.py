@@ -203,3 +203,16 @@ def test_unwritable_output_folder(runner, tmp_path):
     result = runner.invoke(main, ["run", FF, "-o", str(blocker / "out"), "--duration", "10"])
     assert result.exit_code == 1
     assert "could not write the results" in result.output and "Traceback" not in result.output
+
+
+def test_doctor_prints_every_section_without_network_access(runner):
+    result = runner.invoke(main, ["doctor", "--no-network", "--virtual"])
+    assert result.exit_code in (0, 1), result.output
+    assert all(f"[{section}]" in result.output for section in ("core", "spinnaker", "nest"))
+    assert "ok   python:" in result.output
+    assert (result.exit_code == 1) == ("check(s) failed" in result.output)
+
+
+def test_deploy_refuses_a_slice_larger_than_a_core(runner):
+    result = runner.invoke(main, ["deploy", FF, "--virtual", "--neurons-per-core", "300"])
+    assert result.exit_code == 2 and "1<=x<=256" in result.output
