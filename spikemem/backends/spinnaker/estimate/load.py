@@ -15,6 +15,8 @@ from .synapses import ProjectionSynapses
 
 
 def dt_advice(network: Network, dt: float, tsf: float, reasons: list, advice: list) -> None:
+    """Add to ``advice`` (and to ``reasons`` when the board cannot run it) what the time step
+    ``dt`` (ms) at time scale factor ``tsf`` and the network's numerics mean on SpiNNaker."""
     if math.isclose(dt, 1.0):
         advice.append("dt = 1.0 ms: sPyNNaker's native step; runs in real time at time scale factor 1")
     elif math.isclose(dt, 0.1):

@@ -54,6 +54,7 @@ class RunningStats:
         self.n = 0
 
     def add_items(self, mean: float, variance: float, n: int) -> None:
+        """Pool ``n`` items of the given mean and variance into the statistics."""
         if n <= 0:
             return
         total = self.n + n
@@ -64,6 +65,7 @@ class RunningStats:
 
     @property
     def variance(self) -> float:
+        """Sample variance of everything added (0 for fewer than two items)."""
         return 0.0 if self.n <= 1 else self.mean_2 / (self.n - 1.0)
 
 

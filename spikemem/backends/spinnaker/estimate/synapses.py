@@ -27,6 +27,24 @@ from .rules import (
 
 @dataclass
 class ProjectionSynapses:
+    """The synapses of one projection as the backend builds them.
+
+    Attributes
+    ----------
+    name, pre, post, receptor : str
+        The projection, its pre- and postsynaptic populations and its receptor.
+    pre_ids, post_ids : ndarray of int
+        Pre- and postsynaptic neuron of every synapse.
+    weight : ndarray of float
+        Weights (nA; mV onto ``IF_curr_delta``).
+    steps : ndarray of int
+        Delays in time steps.
+    plastic : STDP or None
+        The plasticity rule.
+    native : {"OneToOne", "AllToAll", "FromList"}
+        The PyNN connector the backend uses (``lower_connector``).
+    """
+
     name: str
     pre: str
     post: str
@@ -36,10 +54,12 @@ class ProjectionSynapses:
     weight: np.ndarray
     steps: np.ndarray
     plastic: Any
-    native: str  # "OneToOne", "AllToAll" or "FromList"
+    native: str
 
 
 def projection_synapses(network: Network, dt: float, seed: int) -> list[ProjectionSynapses]:
+    """Resolve every projection of ``network`` with the backend's seeded connector resolution,
+    delay rounding to steps of ``dt`` ms and PyNN connector choice (:mod:`...pynn.lowering`)."""
     result = []
     for proj in network.projections:
         syn = resolve(proj, seed)
@@ -65,6 +85,7 @@ def projection_synapses(network: Network, dt: float, seed: int) -> list[Projecti
 
 
 def _max_per_group(keys: np.ndarray) -> int:
+    """How often the most frequent key occurs (0 for none)."""
     if keys.size == 0:
         return 0
     return int(np.unique(keys, return_counts=True)[1].max())
@@ -83,6 +104,7 @@ def row_synapses(p: ProjectionSynapses, core_atoms: int, mask: np.ndarray) -> in
 
 
 def row_words(n: int, plastic: bool) -> int:
+    """32-bit words of a synaptic row of ``n`` synapses: one each if static, STDP rows more."""
     if n == 0:
         return 0
     if not plastic:
@@ -91,6 +113,7 @@ def row_words(n: int, plastic: bool) -> int:
 
 
 def align16(address: int) -> int:
+    """``address`` (bytes) rounded up to a multiple of 16."""
     return (address + 15) // 16 * 16
 
 
@@ -103,6 +126,11 @@ def plan_delays(
     delay_ext: dict,
     reasons: list,
 ) -> None:
+    """Set ``est``'s delay slots and longest delay; record which presynaptic populations need a
+    delay extension (cores, in ``delay_ext``) and, in ``reasons``, delays beyond its reach.
+
+    ``dt`` is in ms; ``atoms`` and ``sizes`` give neurons per core and neurons per population.
+    """
     slots = 2 ** (MAX_RING_BUFFER_BITS - n_bits(est.neurons_per_core) - n_bits(2))
     longest = max((int(p.steps.max()) for p in incoming if p.steps.size), default=0)
     est.max_delay_steps = longest
@@ -122,6 +150,8 @@ def plan_delays(
 def matrix_bytes(
     est: PopulationEstimate, incoming: list[ProjectionSynapses], atoms: dict, sizes: dict, reasons: list
 ) -> int:
+    """SDRAM (bytes) of the synaptic matrices of one core of ``est``'s population; rows longer
+    than sPyNNaker allows are added to ``reasons``."""
     address = 8
     supported = est.delay_slots
     for p in incoming:
@@ -155,6 +185,11 @@ def synapse_cores(
     tsf: float,
     warns: list,
 ) -> int:
+    """Synapse cores per neuron slice of population ``name`` at ``dt < 1 ms``.
+
+    ``atoms`` is the slice (neurons), ``sps`` the planning rate (spikes/s), ``tsf`` the time
+    scale factor; more than fit next to the neuron core are capped with a warning in ``warns``.
+    """
     per_pre: dict[str, int] = {}
     for p in incoming:
         n = row_synapses(p, atoms, np.ones(p.pre_ids.size, dtype=bool))

@@ -17,6 +17,23 @@ from .synapses import ProjectionSynapses
 def quantise_weights(
     network: Network, projs: list[ProjectionSynapses], dt: float, sps: float, sigma: float, warns: list
 ) -> list[ProjectionQuantisation]:
+    """How every projection's weights come out on the board.
+
+    Parameters
+    ----------
+    network : Network
+        The network (population sizes).
+    projs : list of ProjectionSynapses
+        Its resolved projections.
+    dt : float
+        Time step (ms).
+    sps : float
+        sPyNNaker's planning rate (spikes/s per neuron).
+    sigma : float
+        ``ring_buffer_sigma`` (standard deviations of the Poisson bound).
+    warns : list of str
+        Receives weights rounding to zero and STDP steps below one weight step.
+    """
     steps_per_s = 1000.0 / dt
     spikes_per_tick = max(1.0, sps / steps_per_s)
     groups: dict[tuple[str, str], list[ProjectionSynapses]] = {}
