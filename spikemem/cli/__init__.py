@@ -16,9 +16,10 @@
 Errors in the configuration or an unavailable backend end with a one-line message and exit
 status 1 (usage errors: 2).
 
-Every command is a ``click.Command`` defined in a module of its own (``run``, ``verify``,
-``backends``, ``spinnaker``, ``doctor``, ``interop``; ``reproduce`` in
-:mod:`spikemem.reproduce`) and registered here, once: :data:`COMMANDS` is the group's command list.
+Every command is a ``click.Command`` defined in a module beside this one (``run``, ``verify``,
+``backends``, ``doctor``; ``spinnaker``: estimate and deploy; ``interop``: export and import) or,
+for ``reproduce``, in :mod:`spikemem.reproduce`, and registered here, once: :data:`COMMANDS` is
+the group's command list. Options that several commands share are in :mod:`.options`.
 """
 
 from __future__ import annotations
