@@ -173,7 +173,7 @@ def test_estimate_command(tmp_path):
 
 
 def test_neurons_per_core_is_read_as_the_spinnaker_backend_reads_it():
-    from spikemem.backends.spinnaker.slicing import check_neurons_per_core
+    from spikemem.backends.spinnaker.constraints import check_neurons_per_core, check_time_scale_factor
 
     net = two_layer(n_pre=1000, n_post=600)
     default = {p.name: p for p in estimate_spinnaker(net).populations}
@@ -187,5 +187,12 @@ def test_neurons_per_core_is_read_as_the_spinnaker_backend_reads_it():
             estimate_spinnaker(net, neurons_per_core=bad)
         with pytest.raises(ir.IRValidationError) as by_backend:
             check_neurons_per_core(net, bad)
+        same_rule = str(by_backend.value).removeprefix("spinnaker")
+        assert str(by_estimate.value).removeprefix("estimate") == same_rule
+    for bad in (0.5, 20_000.0, True, "2"):
+        with pytest.raises(ir.IRValidationError, match="time_scale_factor") as by_estimate:
+            estimate_spinnaker(net, time_scale_factor=bad)
+        with pytest.raises(ir.IRValidationError) as by_backend:
+            check_time_scale_factor(bad)
         same_rule = str(by_backend.value).removeprefix("spinnaker")
         assert str(by_estimate.value).removeprefix("estimate") == same_rule

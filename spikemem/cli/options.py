@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..backends.spinnaker.slicing import MAX_NEURONS_PER_CORE
+from ..backends.spinnaker.constraints import MAX_NEURONS_PER_CORE
 
 __all__ = [
     "config_argument",

@@ -8,7 +8,7 @@ or that weights round to zero, before a long mapping on a board. The rules, and 
 from in sPyNNaker:
 
 - **Cores.** A population is split into slices of at most ``neurons_per_core`` neurons, read
-  as the backend reads it (:mod:`..slicing`): by default 256 for neurons
+  as the backend reads it (:mod:`..constraints`): by default 256 for neurons
   (``POP_TABLE_MAX_ROW_LENGTH``), while a ``SpikeSourceArray`` (Poisson sources are replayed as
   arrays) takes one core. At ``dt < 1 ms`` sPyNNaker puts the synapses of every
   neuron slice that receives input on separate *synapse cores*: ``ceil(S / (R·f))`` per

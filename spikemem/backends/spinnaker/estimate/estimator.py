@@ -11,7 +11,7 @@ from ....ir import IF_curr_delta, IF_curr_exp, SpikeSourceArray
 from ....ir.cells import is_source
 from ....ir.errors import IRValidationError
 from ....ir.network import Network
-from ..slicing import atoms_per_core, check_neurons_per_core
+from ..constraints import atoms_per_core, check_neurons_per_core, check_time_scale_factor
 from .load import dt_advice, load_time_scale_factor, pack_cores
 from .report import PopulationEstimate, SpiNNakerEstimate
 from .rules import (
@@ -69,12 +69,12 @@ def estimate_spinnaker(
         Boards available (SpiNN-5; a SpiNN-3 is one board).
     neurons_per_core : int, dict or None
         Largest slice per core (neurons), as the ``spinnaker`` backend takes it
-        (:func:`~spikemem.backends.spinnaker.slicing.check_neurons_per_core`): one integer in
+        (:func:`~spikemem.backends.spinnaker.constraints.check_neurons_per_core`): one integer in
         [1, 256] for every population, or per population name; ``None`` takes sPyNNaker's
         defaults (256 for neurons, 256 being its maximum for LIF models; a spike source on one
         core).
     time_scale_factor : float, optional
-        Slow-down of the board; default sPyNNaker's: 1.
+        Slow-down of the board, in [1, 10000]; default sPyNNaker's: 1.
     rate_hz : float or dict, optional
         Expected firing rate (Hz) of every population, or per population, for the load
         estimate behind the time-scale-factor advice; default ``spikes_per_second``.
@@ -102,9 +102,8 @@ def estimate_spinnaker(
     if version not in CHIPS_PER_BOARD:
         raise IRValidationError("estimate", "version", version, "3 (SpiNN-3) or 5 (SpiNN-5)")
     boards = 1 if version == 3 else _check_positive_int("boards", boards, 1, 1200)
+    check_time_scale_factor(time_scale_factor, owner="estimate")
     tsf = 1.0 if time_scale_factor is None else float(time_scale_factor)
-    if not tsf >= 1:
-        raise IRValidationError("estimate", "time_scale_factor", time_scale_factor, "a number >= 1")
     atoms = atoms_per_core(network, check_neurons_per_core(network, neurons_per_core, owner="estimate"))
     rates = _rates(network, rate_hz, spikes_per_second)
     n_steps = max(1, int(round(duration / dt)))

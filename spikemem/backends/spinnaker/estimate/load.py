@@ -9,6 +9,7 @@ import numpy as np
 
 from ....ir.cells import is_source
 from ....ir.network import Network
+from ..constraints import legal_dt
 from .report import PopulationEstimate
 from .rules import APP_CORES_PER_CHIP, MIN_TICK_MS, STATIC_SYNAPSES_PER_S, STDP_SYNAPSES_PER_S
 from .synapses import ProjectionSynapses
@@ -17,9 +18,10 @@ from .synapses import ProjectionSynapses
 def dt_advice(network: Network, dt: float, tsf: float, reasons: list, advice: list) -> None:
     """Add to ``advice`` (and to ``reasons`` when the board cannot run it) what the time step
     ``dt`` (ms) at time scale factor ``tsf`` and the network's numerics mean on SpiNNaker."""
-    if math.isclose(dt, 1.0):
+    step = legal_dt(dt)
+    if step == 1.0:
         advice.append("dt = 1.0 ms: sPyNNaker's native step; runs in real time at time scale factor 1")
-    elif math.isclose(dt, 0.1):
+    elif step == 0.1:
         advice.append(
             "dt = 0.1 ms: sPyNNaker 7.4 splits neuron and synapse cores; the hardware tick is "
             f"dt x time scale factor = {dt * tsf:g} ms (>= {MIN_TICK_MS} ms needed)"

@@ -1,22 +1,41 @@
-"""How populations are cut into per-core slices: the ``neurons_per_core`` rules that the
-``spinnaker`` backend maps with and :func:`~.estimate.estimate_spinnaker` estimates with.
+"""The mapping constraints that the ``spinnaker`` backend enforces and
+:func:`~.estimate.estimate_spinnaker` estimates with, checked by one set of functions.
 
-Both call :func:`check_neurons_per_core`, so an option the backend refuses is refused by the
-estimate too, and both read it the same way: an integer limits every population (sPyNNaker's
-``additional_parameters={"neurons_per_core": n}``), a dict limits the populations it names,
-and a population without a limit gets sPyNNaker's default slice (:func:`atoms_per_core`).
+- ``neurons_per_core`` (:func:`check_neurons_per_core`, :func:`atoms_per_core`): how
+  populations are cut into per-core slices. An integer limits every population (sPyNNaker's
+  ``additional_parameters={"neurons_per_core": n}``), a dict the populations it names; a
+  population without a limit gets sPyNNaker's default slice.
+- the time step (:func:`legal_dt`): 1.0 ms in real time or 0.1 ms with a time scale factor.
+- the time scale factor (:func:`check_time_scale_factor`): from 1 to 10 000.
+
+An option the backend refuses is therefore refused by the estimate too, with the same message.
 """
 
 from __future__ import annotations
 
-from numbers import Integral
+import math
+from numbers import Integral, Real
 from typing import Any
 
 from ...ir.cells import is_source
 from ...ir.errors import IRValidationError
 from ...ir.network import Network
 
-__all__ = ["MAX_NEURONS_PER_CORE", "atoms_per_core", "check_neurons_per_core"]
+__all__ = [
+    "LEGAL_DT_MS",
+    "MAX_NEURONS_PER_CORE",
+    "MAX_TIME_SCALE_FACTOR",
+    "atoms_per_core",
+    "check_neurons_per_core",
+    "check_time_scale_factor",
+    "legal_dt",
+]
+
+LEGAL_DT_MS = (1.0, 0.1)
+"""Time steps sPyNNaker runs (ms): 1.0 in real time, 0.1 with a time scale factor."""
+
+MAX_TIME_SCALE_FACTOR = 10_000
+"""Largest slow-down of the board accepted."""
 
 MAX_NEURONS_PER_CORE = 256
 """Largest neuron slice per core sPyNNaker 1!7.4.1 maps for its LIF models
@@ -93,3 +112,25 @@ def atoms_per_core(network: Network, limits: dict[str, int]) -> dict[str, int]:
 
 def _is_count(value: Any) -> bool:
     return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def legal_dt(dt: float) -> float | None:
+    """The legal time step of :data:`LEGAL_DT_MS` that ``dt`` (ms) is, within 1e-9 ms, or ``None``."""
+    return next((legal for legal in LEGAL_DT_MS if math.isclose(dt, legal, rel_tol=0, abs_tol=1e-9)), None)
+
+
+def check_time_scale_factor(value: Any, owner: str = "spinnaker") -> None:
+    """Refuse a time scale factor outside ``[1, MAX_TIME_SCALE_FACTOR]``; ``None`` (sPyNNaker's
+    default, 1) passes.
+
+    Raises
+    ------
+    IRValidationError
+        For a bool, a non-number or a number out of range, naming ``owner``.
+    """
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, Real) or not 1 <= value <= MAX_TIME_SCALE_FACTOR:
+        raise IRValidationError(
+            owner, "time_scale_factor", value, f"a number in [1, {MAX_TIME_SCALE_FACTOR}]"
+        )
