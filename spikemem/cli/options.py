@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..backends.spinnaker.constraints import MAX_NEURONS_PER_CORE
+from ..backends.spinnaker.constraints import MAX_NEURONS_PER_CORE, MAX_TIME_SCALE_FACTOR
 
 __all__ = [
     "config_argument",
@@ -73,7 +73,12 @@ def dt_option(help: str, *, above_zero: bool = False) -> Decorator:
 
 def time_scale_factor_option(help: str) -> Decorator:
     """``--time-scale-factor F``: how many times slower than real time the board runs, in [1, 10000]."""
-    return click.option("--time-scale-factor", type=click.FloatRange(1.0, 10_000.0), default=None, help=help)
+    return click.option(
+        "--time-scale-factor",
+        type=click.FloatRange(1.0, float(MAX_TIME_SCALE_FACTOR)),
+        default=None,
+        help=help,
+    )
 
 
 def seed_option(help: str, default: int | None = None) -> Decorator:

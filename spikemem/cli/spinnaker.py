@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..backends.spinnaker.estimate import estimate_spinnaker
 from ..backends.spinnaker.constraints import MAX_NEURONS_PER_CORE
+from ..backends.spinnaker.estimate import estimate_spinnaker
 from ..ir import IRValidationError, UnsupportedFeature
 from .options import (
     config_argument,
