@@ -1,7 +1,7 @@
 """Export to and import from NIR, the Neuromorphic Intermediate Representation (``nir`` 1.0.8).
 
 NIR describes a network as a graph of continuous-time primitives; spikemem's IR describes PyNN
-cells and projections. This module translates the subset both can express and labels every
+cells and projections. This package translates the subset both can express and labels every
 node with its fidelity: ``"faithful"`` (same equations), ``"approximate"`` (with the reason) or
 ``"unsupported"``. The mapping, the unit conversions and the conventions are in ``docs/nir.md``;
 in short:

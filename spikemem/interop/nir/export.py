@@ -1,9 +1,10 @@
 """NIR export: :func:`to_nir` translates a spikemem network into a ``nir.NIRGraph``.
 
-``_Exporter`` walks the populations and projections of a network and writes one NIR node per
-cell population (``CubaLIF``, ``LIF``, or ``LIF`` fed by two ``LI`` synapse nodes), one
-``Input`` per spike source, one ``Output`` per neuron population and a ``Linear`` + ``Delay``
-pair per distinct delay of each projection, labelling every node with its fidelity. The
+``_Exporter`` walks the populations and projections of a network, labelling every node with
+its fidelity. A population's nodes are written by the function registered for its cell type in
+:data:`~.export_cells.export_cell` (``CubaLIF``, ``LIF``, or ``LIF`` fed by two ``LI`` synapse
+nodes per cell population, one ``Input`` per spike source); this module adds one ``Output`` per
+neuron population and a ``Linear`` + ``Delay`` pair per distinct delay of each projection. The
 mapping is described in :mod:`spikemem.interop.nir` and ``docs/nir.md``.
 """
 
