@@ -906,3 +906,11 @@ def test_unreadable_file_is_a_validation_error(tmp_path):
     path.write_text("not hdf5")
     with pytest.raises(ir.IRValidationError, match="NIR file"):
         read_nir(path)
+
+
+def test_every_cell_type_of_the_ir_has_an_export_function():
+    from spikemem.interop.nir.export_cells import export_cell
+    from spikemem.ir.cells import CELL_TYPES
+
+    assert set(export_cell.types) == set(CELL_TYPES.values())
+    assert all(export_cell.supports(cls) for cls in CELL_TYPES.values())
