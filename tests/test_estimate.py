@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from spikemem import ir
-from spikemem.estimate import _gammaincc, estimate_spinnaker, n_bits, ring_buffer_shift
+from spikemem.backends.spinnaker.estimate import estimate_spinnaker, n_bits, ring_buffer_shift
+from spikemem.backends.spinnaker.estimate.rules import _gammaincc
 from spikemem.models.ca3.experiments import functional_memory
 from spikemem.networks.cuba import cuba_network
 
@@ -169,3 +170,29 @@ def test_estimate_command(tmp_path):
     assert "FITS" in result.output and json.loads(out.read_text())["n_cores"] == 5
     result = CliRunner().invoke(main, ["estimate", str(config), "--version", "3", "--neurons-per-core", "1"])
     assert result.exit_code == 1 and "DOES NOT FIT" in result.output
+
+
+def test_neurons_per_core_is_read_as_the_spinnaker_backend_reads_it():
+    from spikemem.backends.spinnaker.constraints import check_neurons_per_core, check_time_scale_factor
+
+    net = two_layer(n_pre=1000, n_post=600)
+    default = {p.name: p for p in estimate_spinnaker(net).populations}
+    assert (default["pre"].neuron_cores, default["post"].neuron_cores) == (1, 3)  # a source on one core
+    sliced = {p.name: p for p in estimate_spinnaker(net, neurons_per_core=100).populations}
+    assert (sliced["pre"].neuron_cores, sliced["post"].neuron_cores) == (10, 6)  # every population
+    only_post = {p.name: p for p in estimate_spinnaker(net, neurons_per_core={"post": 100}).populations}
+    assert (only_post["pre"].neuron_cores, only_post["post"].neuron_cores) == (1, 6)
+    for bad in (0, 257, True, 1.5, "64", {"nope": 8}, {"pre": 1000}):
+        with pytest.raises(ir.IRValidationError, match="neurons_per_core") as by_estimate:
+            estimate_spinnaker(net, neurons_per_core=bad)
+        with pytest.raises(ir.IRValidationError) as by_backend:
+            check_neurons_per_core(net, bad)
+        same_rule = str(by_backend.value).removeprefix("spinnaker")
+        assert str(by_estimate.value).removeprefix("estimate") == same_rule
+    for bad in (0.5, 20_000.0, True, "2"):
+        with pytest.raises(ir.IRValidationError, match="time_scale_factor") as by_estimate:
+            estimate_spinnaker(net, time_scale_factor=bad)
+        with pytest.raises(ir.IRValidationError) as by_backend:
+            check_time_scale_factor(bad)
+        same_rule = str(by_backend.value).removeprefix("spinnaker")
+        assert str(by_estimate.value).removeprefix("estimate") == same_rule

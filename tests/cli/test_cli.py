@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,10 +50,10 @@ def test_backends_lists_numba_with_capabilities(runner):
 
 
 def test_backends_shows_why_one_does_not_import(runner, monkeypatch):
-    import spikemem.cli as cli
+    import spikemem.cli.backends as backends_command_module
 
     monkeypatch.setattr(
-        cli,
+        backends_command_module,
         "available_backends",
         lambda: {"numba": spikemem.get_backend("numba"), "brian2": ImportError("No module named 'brian2'")},
     )
@@ -166,9 +167,52 @@ def test_console_script(tmp_path):
     assert done.stdout.strip() == f"spikemem, version {spikemem.__version__}"
 
 
+def test_python_dash_m_spikemem_lists_every_command(tmp_path):
+    """``python -m spikemem`` is the same command line as the ``spikemem`` script."""
+    from spikemem.cli import COMMANDS
+
+    package_root = str(Path(spikemem.__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-m", "spikemem", "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": package_root},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: spikemem ")
+    listed = done.stdout.split("Commands:")[1].split()
+    assert {c.name for c in COMMANDS} <= set(listed)
+    assert sorted(c.name for c in COMMANDS) == [
+        "backends",
+        "deploy",
+        "doctor",
+        "estimate",
+        "export",
+        "import",
+        "reproduce",
+        "run",
+        "verify",
+    ]
+
+
 def test_unwritable_output_folder(runner, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     result = runner.invoke(main, ["run", FF, "-o", str(blocker / "out"), "--duration", "10"])
     assert result.exit_code == 1
     assert "could not write the results" in result.output and "Traceback" not in result.output
+
+
+def test_doctor_prints_every_section_without_network_access(runner):
+    result = runner.invoke(main, ["doctor", "--no-network", "--virtual"])
+    assert result.exit_code in (0, 1), result.output
+    assert all(f"[{section}]" in result.output for section in ("core", "spinnaker", "nest"))
+    assert "ok   python:" in result.output
+    assert (result.exit_code == 1) == ("check(s) failed" in result.output)
+
+
+def test_deploy_refuses_a_slice_larger_than_a_core(runner):
+    result = runner.invoke(main, ["deploy", FF, "--virtual", "--neurons-per-core", "300"])
+    assert result.exit_code == 2 and "1<=x<=256" in result.output

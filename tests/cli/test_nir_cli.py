@@ -18,7 +18,7 @@ nir = pytest.importorskip(
 import spikemem.cli  # noqa: E402
 from spikemem import ir  # noqa: E402
 from spikemem.cli import main  # noqa: E402
-from spikemem.ir.nir_bridge import write_nir  # noqa: E402
+from spikemem.interop.nir import write_nir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FF = ROOT / "examples" / "feedforward.toml"

@@ -13,7 +13,6 @@ no state and no weights, and its ``meta["mapping"]`` holds the :class:`MappingRe
 from __future__ import annotations
 
 import importlib
-import math
 import time
 import warnings
 from pathlib import Path
@@ -28,13 +27,11 @@ from ..options import base_versions, check_compile, run_meta, schedule_for
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_checked
 from .config import MachineConfig, cfg_text, machine_config
+from .constraints import check_neurons_per_core, check_time_scale_factor, legal_dt
 from .mapping import MappingReport, collect_mapping
 from .session import isolated_session
 
 BACKEND = "spinnaker"
-
-LEGAL_DT_MS = (1.0, 0.1)
-"""Time steps spikemem accepts for SpiNNaker (ms)."""
 
 NUMERICS_DIFFERENCES = (
     "sPyNNaker computes the 'spinnaker' numerics, not 'exact': an arriving weight w raises the "
@@ -73,7 +70,7 @@ def check_spinnaker_dt(dt: float, time_scale_factor: float | None) -> None:
     IRValidationError
         For a bad time scale factor.
     """
-    if not any(math.isclose(dt, legal, rel_tol=0, abs_tol=1e-9) for legal in LEGAL_DT_MS):
+    if legal_dt(dt) is None:
         raise UnsupportedFeature(
             f"dt = {dt:g} ms: sPyNNaker runs dt = 1.0 ms (real time) or dt = 0.1 ms with a time scale factor "
             "(e.g. time_scale_factor=10; sPyNNaker then also splits neuron and synapse cores), because "
@@ -81,15 +78,7 @@ def check_spinnaker_dt(dt: float, time_scale_factor: float | None) -> None:
             BACKEND,
             ("numba", "brian2", "nest"),
         )
-    if time_scale_factor is not None:
-        if (
-            isinstance(time_scale_factor, bool)
-            or not isinstance(time_scale_factor, (int, float))
-            or not 1 <= time_scale_factor <= 10_000
-        ):
-            raise IRValidationError(
-                "spinnaker", "time_scale_factor", time_scale_factor, "a number in [1, 10000]"
-            )
+    check_time_scale_factor(time_scale_factor)
 
 
 class SpiNNakerBackend:
@@ -167,7 +156,7 @@ class SpiNNakerBackend:
         if mode not in ("Production", "Info", "Debug"):
             raise IRValidationError("spinnaker", "mode", mode, "Production, Info or Debug")
         machine = machine_config(virtual=virtual, board=board, version=version, spalloc=spalloc, cfg=cfg)
-        npc = _neurons_per_core(network, neurons_per_core)
+        npc = check_neurons_per_core(network, neurons_per_core)
         if options.numerics != "spinnaker":
             warnings.warn(f"network {network.name!r}: {NUMERICS_DIFFERENCES}", RuntimeWarning, stacklevel=2)
         for name in options.record.state:
@@ -194,28 +183,6 @@ class SpiNNakerBackend:
             sim=sim,
             build_s=time.perf_counter() - started,
         )
-
-
-def _neurons_per_core(network: Network, value: Any) -> dict[str, int]:
-    names = {p.name for p in network.populations}
-    if value is None:
-        return {}
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = {p.name: value for p in network.populations}
-    if not isinstance(value, dict):
-        raise IRValidationError(
-            "spinnaker", "neurons_per_core", value, "an integer or a dict population -> integer"
-        )
-    for name, count in value.items():
-        if name not in names:
-            raise IRValidationError(
-                "spinnaker", "neurons_per_core", name, "population names: " + ", ".join(sorted(names))
-            )
-        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 256:
-            raise IRValidationError(
-                "spinnaker", f"neurons_per_core[{name!r}]", count, "an integer in [1, 256]"
-            )
-    return dict(value)
 
 
 def _check_learning_phases(network: Network, schedule: Schedule) -> None:

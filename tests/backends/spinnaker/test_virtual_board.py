@@ -15,7 +15,7 @@ pytest.importorskip("pyNN")
 
 import spikemem  # noqa: E402
 from spikemem.backends.spinnaker import MappingReport, map_network_virtual  # noqa: E402
-from spikemem.estimate import estimate_spinnaker  # noqa: E402
+from spikemem.backends.spinnaker.estimate import estimate_spinnaker  # noqa: E402
 from spikemem.models.ca3.experiments import functional_memory  # noqa: E402
 from spikemem.networks.cuba import cuba_network  # noqa: E402
 from spikemem.reproduce.ca3 import map_ca3_functional_virtual  # noqa: E402

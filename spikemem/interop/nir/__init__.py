@@ -1,7 +1,7 @@
 """Export to and import from NIR, the Neuromorphic Intermediate Representation (``nir`` 1.0.8).
 
 NIR describes a network as a graph of continuous-time primitives; spikemem's IR describes PyNN
-cells and projections. This module translates the subset both can express and labels every
+cells and projections. This package translates the subset both can express and labels every
 node with its fidelity: ``"faithful"`` (same equations), ``"approximate"`` (with the reason) or
 ``"unsupported"``. The mapping, the unit conversions and the conventions are in ``docs/nir.md``;
 in short:
@@ -22,17 +22,16 @@ Time constants and delays are written in milliseconds (NIR's documented unit) un
 spike is a Dirac delta of unit area, so through weight ``w`` it makes ``I`` of a ``CubaLIF``
 jump by ``w_in·w/tau_syn``. The ``nir`` package is imported only when a function here runs.
 
-This module is the public entry point; the work is done in private modules beside it:
-``_nir_common`` (fidelity report, constants, helpers), ``_nir_export`` (:func:`to_nir`),
-``_nir_import`` with ``_nir_import_nodes`` and ``_nir_import_cells`` (:func:`from_nir`) and
-``_nir_files`` (the ``.nir`` file functions).
+This package is the public entry point; the work is done in its modules: ``common`` (fidelity
+report, constants, helpers), ``export`` (:func:`to_nir`), ``importer`` with ``import_nodes`` and
+``import_cells`` (:func:`from_nir`) and ``files`` (the ``.nir`` file functions).
 """
 
 from __future__ import annotations
 
 # The public API (``__all__``) and, under their old names, the module's constants ("X as X"):
-# read them here, but patch one in the module that uses it (MAX_DENSE_ENTRIES: _nir_export).
-from ._nir_common import (
+# read them here, but patch one in the module that uses it (MAX_DENSE_ENTRIES: export).
+from .common import (
     APPROXIMATE,
     FAITHFUL,
     TIME_UNITS,
@@ -40,18 +39,18 @@ from ._nir_common import (
     FidelityEntry,
     FidelityReport,
 )
-from ._nir_common import BACKEND as BACKEND
-from ._nir_common import FIDELITY_ORDER as FIDELITY_ORDER
-from ._nir_common import FORMAT as FORMAT
-from ._nir_common import FORMAT_VERSION as FORMAT_VERSION
-from ._nir_common import IMPORT_BACKEND as IMPORT_BACKEND
-from ._nir_common import META as META
-from ._nir_export import MAX_DENSE_ENTRIES as MAX_DENSE_ENTRIES
-from ._nir_export import SPIKE_CONVENTION as SPIKE_CONVENTION
-from ._nir_export import to_nir
-from ._nir_files import read_nir, read_nir_graph, write_nir
-from ._nir_import import DEFAULT_DT as DEFAULT_DT
-from ._nir_import import from_nir, from_nir_with_report
+from .common import BACKEND as BACKEND
+from .common import FIDELITY_ORDER as FIDELITY_ORDER
+from .common import FORMAT as FORMAT
+from .common import FORMAT_VERSION as FORMAT_VERSION
+from .common import IMPORT_BACKEND as IMPORT_BACKEND
+from .common import META as META
+from .export import MAX_DENSE_ENTRIES as MAX_DENSE_ENTRIES
+from .export import SPIKE_CONVENTION as SPIKE_CONVENTION
+from .export import to_nir
+from .files import read_nir, read_nir_graph, write_nir
+from .importer import DEFAULT_DT as DEFAULT_DT
+from .importer import from_nir, from_nir_with_report
 
 __all__ = [
     "APPROXIMATE",

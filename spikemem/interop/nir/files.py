@@ -1,7 +1,7 @@
 """NIR files: :func:`write_nir` exports a network to a ``.nir`` file (HDF5, written
 atomically), :func:`read_nir_graph` reads a file back as a ``nir.NIRGraph`` without nir's type
 inference, and :func:`read_nir` reads and imports it in one call. The translation itself is in
-:mod:`spikemem.ir._nir_export` and :mod:`spikemem.ir._nir_import`.
+:mod:`spikemem.interop.nir.export` and :mod:`spikemem.interop.nir.importer`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._nir_common import FidelityReport, _nir
-from ._nir_export import to_nir
-from ._nir_import import from_nir
-from .errors import IRValidationError
-from .network import Network
-from .serialize import atomic_write_bytes
+from ...ir.errors import IRValidationError
+from ...ir.network import Network
+from ...ir.serialize import atomic_write_bytes
+from .common import FidelityReport, _nir
+from .export import to_nir
+from .importer import from_nir
 
 if TYPE_CHECKING:  # pragma: no cover
     import nir

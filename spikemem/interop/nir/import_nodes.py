@@ -4,7 +4,7 @@ Each function reads one node of a graph (its parameters, weight matrix, delays o
 an ``Input``/``Output``) as float64 arrays and checks them: shapes, finite values, positive time
 constants, ``v_reset < v_threshold``, zero ``Affine`` bias, non-negative delays. A bad value
 raises :class:`~spikemem.ir.IRValidationError` naming the node, the parameter, the value and
-what is allowed; the graph-level import is in :mod:`spikemem.ir._nir_import`.
+what is allowed; the graph-level import is in :mod:`spikemem.interop.nir.importer`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ._nir_common import IMPORT_BACKEND
-from .errors import IRValidationError, UnsupportedFeature
+from ...ir.errors import IRValidationError, UnsupportedFeature
+from .common import IMPORT_BACKEND
 
 
 def node_owner(key: str, node: Any) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._nir_common import _close, _compact
-from .cells import per_neuron
+from ...ir.cells import per_neuron
+from .common import _close, _compact
 
 
 def pick(pynn: dict, name: str) -> np.ndarray | None:

@@ -1,5 +1,5 @@
 """``spikemem export --to nir NETWORK`` and ``spikemem import FILE.nir``: the NIR bridge on the
-command line (:mod:`spikemem.ir.nir_bridge`, ``docs/nir.md``)."""
+command line (:mod:`spikemem.interop.nir`, ``docs/nir.md``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from typing import Any
 import click
 
 import spikemem
-from spikemem.config import load_config
-from spikemem.ir import IRValidationError, UnsupportedFeature
-from spikemem.results.summary import run_summary_lines
+
+from ..config import load_config
+from ..ir import IRValidationError, UnsupportedFeature
+from .options import dt_option, output_file_option, seed_option
+from .output import echo_run_summary
+
+__all__ = ["export_command", "import_command"]
 
 
 def _load_network(path: Path, seed: int | None) -> tuple[Any, int]:
@@ -34,15 +38,16 @@ def _load_network(path: Path, seed: int | None) -> tuple[Any, int]:
 
 
 def _nir_bridge() -> Any:
+    """:mod:`spikemem.interop.nir`, or a one-line click error saying how to install ``nir``."""
     try:
         import nir  # noqa: F401
 
-        from spikemem.ir import nir_bridge
+        from ..interop import nir as bridge
     except ImportError as error:
         raise click.ClickException(
             "the NIR bridge needs the 'nir' package: pip install 'spikemem[nir]'"
         ) from error
-    return nir_bridge
+    return bridge
 
 
 @click.command("export")
@@ -50,9 +55,7 @@ def _nir_bridge() -> Any:
 @click.option(
     "--to", "target", type=click.Choice(["nir"]), default="nir", show_default=True, help="Target format."
 )
-@click.option(
-    "--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output file (.nir)."
-)
+@output_file_option("Output file (.nir).")
 @click.option(
     "--time-unit",
     type=click.Choice(["ms", "s"]),
@@ -60,10 +63,8 @@ def _nir_bridge() -> Any:
     show_default=True,
     help="Unit of time constants and delays in the graph.",
 )
-@click.option("--dt", type=click.FloatRange(1e-4, 10.0), help="Time step in ms (default: the network's).")
-@click.option(
-    "--seed", type=click.IntRange(0, 2**63 - 1), help="Seed for random connectors (default: [run] seed or 0)."
-)
+@dt_option("Time step in ms (default: the network's).")
+@seed_option("Seed for random connectors (default: [run] seed or 0).")
 @click.option(
     "--allow-unsupported",
     is_flag=True,
@@ -105,16 +106,8 @@ def export_command(
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Network file to write (.json, with a sibling .npz).",
-)
-@click.option(
-    "--dt", type=click.FloatRange(1e-4, 10.0), help="Time step in ms (default: the graph's, else 0.1)."
-)
+@output_file_option("Network file to write (.json, with a sibling .npz).")
+@dt_option("Time step in ms (default: the graph's, else 0.1).")
 @click.option(
     "--time-unit", type=click.Choice(["ms", "s"]), help="Time unit of the graph (default: metadata or ms)."
 )
@@ -125,9 +118,7 @@ def export_command(
     type=click.FloatRange(0, 1e9, min_open=True),
     help="Also run the network on numba for this many ms and print spike counts.",
 )
-@click.option(
-    "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Seed for --run."
-)
+@seed_option("Seed for --run.", default=0)
 def import_command(
     file: Path,
     out: Path,
@@ -170,5 +161,4 @@ def import_command(
         except (IRValidationError, UnsupportedFeature) as error:
             raise click.ClickException(str(error)) from error
         wall = time.perf_counter() - started
-        for line in run_summary_lines(f"{net.name!r} on numba, seed {seed}", duration, recording, wall):
-            click.echo(line)
+        echo_run_summary(f"{net.name!r} on numba, seed {seed}", duration, recording, wall)

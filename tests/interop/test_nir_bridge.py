@@ -1,4 +1,4 @@
-"""NIR export and import (``spikemem.ir.nir_bridge``): the mapping, round trips, files, labels,
+"""NIR export and import (``spikemem.interop.nir``): the mapping, round trips, files, labels,
 errors, and imported graphs running on the Numba engine.
 
 Expected values are worked out by hand in the tests (e.g. ``r = tau_m/cm = 20/0.5 = 40 MΩ``),
@@ -18,8 +18,8 @@ nir = pytest.importorskip(
 
 import spikemem  # noqa: E402
 from spikemem import ir  # noqa: E402
-from spikemem.ir import _nir_export  # noqa: E402
-from spikemem.ir.nir_bridge import (  # noqa: E402
+from spikemem.interop.nir import export as nir_export  # noqa: E402
+from spikemem.interop.nir import (  # noqa: E402
     from_nir,
     from_nir_with_report,
     read_nir,
@@ -27,8 +27,7 @@ from spikemem.ir.nir_bridge import (  # noqa: E402
     to_nir,
     write_nir,
 )
-
-from .networks import every_node_network  # noqa: E402
+from tests.ir.networks import every_node_network  # noqa: E402
 
 DT = 0.1
 
@@ -459,7 +458,7 @@ def test_strict_false_leaves_out_cells_nir_cannot_express():
 
 
 def test_dense_matrix_limit(monkeypatch):
-    monkeypatch.setattr(_nir_export, "MAX_DENSE_ENTRIES", 5)
+    monkeypatch.setattr(nir_export, "MAX_DENSE_ENTRIES", 5)
     with pytest.raises(ir.UnsupportedFeature, match=r"projection 'stim_exc': a dense 3 x 2 weight matrix"):
         to_nir(small_network())
 
@@ -907,3 +906,11 @@ def test_unreadable_file_is_a_validation_error(tmp_path):
     path.write_text("not hdf5")
     with pytest.raises(ir.IRValidationError, match="NIR file"):
         read_nir(path)
+
+
+def test_every_cell_type_of_the_ir_has_an_export_function():
+    from spikemem.interop.nir.export_cells import export_cell
+    from spikemem.ir.cells import CELL_TYPES
+
+    assert set(export_cell.types) == set(CELL_TYPES.values())
+    assert all(export_cell.supports(cls) for cls in CELL_TYPES.values())

@@ -3,8 +3,8 @@
 ``FidelityEntry`` and ``FidelityReport`` describe how every node (export) or object (import)
 was translated; the constants name the graph format, the time units and the metadata key; the
 helpers broadcast, compact and compare parameter arrays. :func:`_nir` imports the optional
-``nir`` package lazily, so that ``import spikemem.ir`` never imports it. The public entry
-point is :mod:`spikemem.ir.nir_bridge`.
+``nir`` package lazily, so that importing this package never imports it. The public entry
+point is :mod:`spikemem.interop.nir`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import IRValidationError
+from ...ir.errors import IRValidationError
 
 FAITHFUL, APPROXIMATE, UNSUPPORTED = "faithful", "approximate", "unsupported"
 FIDELITY_ORDER = (FAITHFUL, APPROXIMATE, UNSUPPORTED)

@@ -5,8 +5,8 @@
 of ``Linear``/``Affine``/``Delay`` nodes from a spiking node (``Input``, ``CubaLIF``, ``LIF``)
 to a neuron node to collect synapses, then builds the populations (one per ``Input`` and neuron
 node) and projections (one per source, target, receptor and projection named in the metadata),
-with a fidelity entry for each. Reading single nodes is in :mod:`spikemem.ir._nir_import_nodes`,
-the conversion of neuron parameters to PyNN cells in :mod:`spikemem.ir._nir_import_cells`.
+with a fidelity entry for each. Reading single nodes is in :mod:`spikemem.interop.nir.import_nodes`,
+the conversion of neuron parameters to PyNN cells in :mod:`spikemem.interop.nir.import_cells`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._checks import check_name
-from ._nir_common import (
+from ...ir._checks import check_name
+from ...ir.cells import IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
+from ...ir.connectors import FromList
+from ...ir.errors import IRValidationError, UnsupportedFeature
+from ...ir.network import NUMERICS, Network, check_dt
+from ...ir.population import Population
+from ...ir.projection import Projection
+from .common import (
     FAITHFUL,
     FORMAT,
     IMPORT_BACKEND,
@@ -33,13 +39,13 @@ from ._nir_common import (
     _label,
     _nir,
 )
-from ._nir_import_cells import (
+from .import_cells import (
     delta_cell_params,
     exp_cell_params,
     restore_refractory,
     tau_syn_params,
 )
-from ._nir_import_nodes import (
+from .import_nodes import (
     delay_values,
     input_size,
     neuron_params,
@@ -47,12 +53,6 @@ from ._nir_import_nodes import (
     output_size,
     weight_matrix,
 )
-from .cells import IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
-from .connectors import FromList
-from .errors import IRValidationError, UnsupportedFeature
-from .network import NUMERICS, Network, check_dt
-from .population import Population
-from .projection import Projection
 
 if TYPE_CHECKING:  # pragma: no cover
     import nir
@@ -61,32 +61,16 @@ DEFAULT_DT = 0.1
 """Time step (ms) of an imported network when neither the call nor the graph gives one."""
 
 
-def from_nir(
-    graph: nir.NIRGraph,
-    *,
-    dt: float | None = None,
-    time_unit: str | None = None,
-    numerics: str | None = None,
-    inputs: Mapping[str, Any] | None = None,
-    use_metadata: bool = True,
-    name: str | None = None,
-) -> Network:
+def from_nir(graph: nir.NIRGraph, **options: Any) -> Network:
     """Build a network from a NIR graph of ``Input``, ``CubaLIF``, ``LIF``, ``LI`` (as the
     synaptic current of an ``LIF``), ``Affine`` (zero bias), ``Linear``, ``Delay`` and
     ``Output`` nodes.
 
-    See :func:`from_nir_with_report` for the parameters and the rules; this returns only the
+    The keyword ``options`` (``dt``, ``time_unit``, ``numerics``, ``inputs``, ``use_metadata``,
+    ``name``) and the rules are those of :func:`from_nir_with_report`; this returns only the
     network.
     """
-    return from_nir_with_report(
-        graph,
-        dt=dt,
-        time_unit=time_unit,
-        numerics=numerics,
-        inputs=inputs,
-        use_metadata=use_metadata,
-        name=name,
-    )[0]
+    return from_nir_with_report(graph, **options)[0]
 
 
 def from_nir_with_report(

@@ -1,0 +1,51 @@
+"""``spikemem run CONFIG``: compile and run one configuration, write its recording and raster."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+import spikemem
+
+from ..ir import IRValidationError, UnsupportedFeature
+from .options import config_argument, duration_option, out_folder_option, seed_option
+from .output import echo_run_summary, load_settings, write_raster
+
+__all__ = ["run_command"]
+
+
+@click.command("run")
+@config_argument
+@click.option("--backend", "-b", help="Backend name (default: [run] backend, else numba).")
+@out_folder_option("Folder for recording.h5 and raster.png.")
+@seed_option("Compile seed (default: [run] seed).")
+@duration_option
+def run_command(
+    config: Path, backend: str | None, out: Path, seed: int | None, duration: float | None
+) -> None:
+    """Compile and run the network described in CONFIG (a TOML file; see docs/config.md)."""
+    settings = load_settings(config, duration)
+    backend = backend or settings.backend
+    seed = settings.seed if seed is None else seed
+    duration = settings.duration if duration is None else duration
+    started = time.perf_counter()
+    try:
+        runnable = spikemem.compile(
+            settings.network, settings.schedule, backend=backend, seed=seed, record=settings.record
+        )
+        recording = runnable.run() if settings.schedule is not None else runnable.run(duration)
+    except (IRValidationError, UnsupportedFeature) as error:
+        raise click.ClickException(str(error)) from error
+    except ImportError as error:
+        raise click.ClickException(f"backend {backend!r} is not available here: {error}") from error
+    wall = time.perf_counter() - started
+    echo_run_summary(f"{settings.network.name!r} on {backend}, seed {seed}", duration, recording, wall)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        recording.save(out / "recording.h5")
+        write_raster(recording, out / "raster.png")
+    except OSError as error:
+        raise click.ClickException(f"could not write the results to {out}: {error}") from error
+    click.echo(f"wrote {out / 'recording.h5'} and {out / 'raster.png'}")

@@ -1,0 +1,1 @@
+"""Exchange formats between spikemem's IR and other tools: :mod:`spikemem.interop.nir` (NIR)."""
