@@ -20,6 +20,8 @@ from spikemem import ir  # noqa: E402
 from spikemem.cli import main  # noqa: E402
 from spikemem.interop.nir import write_nir  # noqa: E402
 
+from networks import static_network  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 FF = ROOT / "examples" / "feedforward.toml"
 DOC = ROOT / "docs" / "nir.md"
@@ -28,25 +30,6 @@ DOC = ROOT / "docs" / "nir.md"
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def static_network() -> ir.Network:
-    stim = ir.Population(name="stim", size=2, cell=ir.SpikeSourceArray(times=[1.0, 2.0, 3.0], ids=[0, 1, 0]))
-    cell = ir.IF_curr_exp(cm=0.5, tau_m=20.0, v_thresh=-60.0, tau_syn_E=5.0, tau_syn_I=10.0, tau_refrac=2.0)
-    exc = ir.Population(name="exc", size=3, cell=cell)
-    projections = (
-        ir.Projection(name="drive", pre=stim, post=exc, connector=ir.AllToAll(), weight=2.0, delay=1.0),
-        ir.Projection(
-            name="inhibit",
-            pre=stim,
-            post=exc,
-            connector=ir.AllToAll(),
-            weight=0.1,
-            delay=2.0,
-            receptor="inhibitory",
-        ),
-    )
-    return ir.Network(populations=(stim, exc), projections=projections, dt=0.1, name="static")
 
 
 def test_help_lists_the_nir_commands(runner):
