@@ -15,8 +15,8 @@ from ...ir.errors import IRValidationError
 from ...ir.network import Network
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
+from ...lowering import lower_dendrites, phase_infos, phase_steps, source_spikes
 from ..base import Capability
-from ..common import phase_infos, phase_steps, source_spikes
 from ..options import base_versions, check_compile, run_meta, schedule_for
 from . import devices
 from .lowering import BACKEND, Plan, lower, phase_plan, single_phase_plan, weights_in_resolve_order
@@ -420,9 +420,8 @@ class StandaloneRunnable(Brian2Runnable):
 
 def _point_neurons(network: Network, dt: float, seed: int) -> Network:
     """``network`` with its dendritic populations rewritten as point neurons (Brian2 has no
-    native segments; :func:`spikemem.ir.lowering.lower_dendrites`), at the compile ``dt``."""
+    native segments; :func:`spikemem.lowering.lower_dendrites`), at the compile ``dt``."""
     from ...ir.dendrites import DendriticNeuron
-    from ...ir.lowering import lower_dendrites
 
     if not any(isinstance(p.cell, DendriticNeuron) for p in network.populations):
         return network

@@ -29,7 +29,7 @@ from ...ir.cells import DiscreteLIF
 from ...ir.dendrites import DendriticNeuron
 from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
-from ..common import Flat, flatten
+from ...lowering import Flat, flatten, phase_steps
 from . import codegen
 from .translation import NEURON_CONSTANTS, SOURCE_CELLS
 
@@ -381,8 +381,6 @@ class PhasePlan:
 
 def phase_plan(schedule: Any, plastic: list[str], dt: float) -> PhasePlan:
     """The :class:`PhasePlan` of ``schedule`` (a :class:`~spikemem.ir.Schedule`) at step ``dt``."""
-    from ..common import phase_steps
-
     starts = phase_steps(schedule, dt)
     interior = [int(s) for s in starts[1:-1]]
     block = int(np.gcd.reduce(interior)) if interior else int(starts[-1])

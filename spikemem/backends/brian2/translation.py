@@ -122,7 +122,7 @@ NEURON_CONSTANTS = {
         name: Translation(
             unit,
             ("neurons.v_thresh", "neurons.nref", "synapses"),
-            "no native segments: spikemem.ir.lowering.lower_dendrites rewrites segments and somata "
+            "no native segments: spikemem.lowering.lower_dendrites rewrites segments and somata "
             "as IF_curr_delta event counters (" + how + ")",
         )
         for name, unit, how in (

@@ -18,8 +18,8 @@ from ...ir.errors import IRValidationError
 from ...ir.network import Network
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
+from ...lowering import phase_infos
 from ..base import Capability
-from ..common import phase_infos
 from ..options import base_versions, check_compile, run_meta, schedule_for
 from .lowering import BACKEND, NengoPlan, check_network, lower, synapse_filter
 

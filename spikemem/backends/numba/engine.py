@@ -10,7 +10,7 @@ from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
 from ..base import Capability
 from ..options import base_versions, check_compile, schedule_for
-from .layout import BACKEND, Layout, build_layout, phase_steps, source_spikes
+from .layout import BACKEND, Layout, build_layout
 
 CHUNK_STEPS = 20_000
 """Steps per kernel call; Python (progress bar, buffer growth) runs only between chunks."""
@@ -114,4 +114,4 @@ def versions() -> dict[str, str]:
     return {**base_versions(), "numba": numba.__version__}
 
 
-__all__ = ["CHUNK_STEPS", "NumbaBackend", "NumbaRunnable", "phase_steps", "source_spikes", "versions"]
+__all__ = ["CHUNK_STEPS", "NumbaBackend", "NumbaRunnable", "versions"]

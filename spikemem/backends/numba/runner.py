@@ -10,9 +10,9 @@ from tqdm.auto import tqdm
 
 from ...ir.schedule import Schedule
 from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
+from ...lowering import phase_steps, source_spike_table
 from ..options import run_meta
 from . import kernels
-from .layout import phase_steps, source_spikes
 
 
 def _state_arrays(layout: Any) -> tuple:
@@ -44,7 +44,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     """Run ``schedule`` on a :class:`NumbaRunnable` from its initial state."""
     layout = runnable.layout
     started = time.perf_counter()
-    src_ptr, src_ids = source_spikes(runnable.network, schedule, layout, runnable.seed)
+    src_ptr, src_ids = source_spike_table(runnable.network, schedule, layout, runnable.seed)
     starts = phase_steps(schedule, layout.dt)
     n_steps = int(starts[-1])
     n_total = layout.n_total
