@@ -1,11 +1,25 @@
-"""Backend and Runnable protocols and capabilities."""
+"""The backend skeleton: capabilities, and the :class:`Backend` / :class:`Runnable` base classes.
+
+Every backend compiles the same way: check the shared options (:func:`~.options.check_compile`),
+check its own, lower the network (timed: ``build_s``) and wrap the result in a
+:class:`Runnable`; every run chooses its schedule (:func:`~.options.schedule_for`), executes
+and returns a :class:`~spikemem.results.Recording` whose metadata (:func:`~.options.run_meta`)
+has the same keys everywhere. A backend writes only what differs: its option checks
+(:meth:`Backend._check_options`), its lowering (:meth:`Backend._lower`), its Runnable
+(:meth:`Backend._runnable`) and the Runnable's execution (:meth:`Runnable._execute`).
+"""
 
 from __future__ import annotations
 
 import enum
-from typing import Any, Protocol
+import time
+from typing import Any, ClassVar
 
 from ..ir.errors import UnsupportedFeature
+from ..ir.network import Network
+from ..ir.record import RecordSpec
+from ..ir.schedule import Schedule
+from .options import CompileOptions, base_versions, check_compile, run_meta, schedule_for
 
 __all__ = ["Backend", "Capability", "Runnable", "UnsupportedFeature"]
 
@@ -33,20 +47,167 @@ class Capability(str, enum.Enum):
     HARDWARE = "hardware"
 
 
-class Runnable(Protocol):
-    """A compiled network, ready to run. ``run`` always starts from the initial state."""
+class Runnable:
+    """A compiled network, ready to run. Every :meth:`run` starts from the initial state.
+
+    Parameters
+    ----------
+    network : Network
+        The network as compiled.
+    schedule : Schedule or None
+        The compiled schedule; ``None`` lets :meth:`run` choose the length.
+    options : CompileOptions
+        The checked shared options (``dt`` in ms, numerics, seed, record).
+    progress : bool or None
+        Whether to show a progress bar (``None``: the backend decides).
+    build_s : float
+        Seconds the lowering took at compile time (s).
+    """
+
+    backend: ClassVar[str] = ""
+    """Name of the backend, stored in every Recording's metadata."""
+
+    def __init__(
+        self,
+        network: Network,
+        schedule: Schedule | None,
+        options: CompileOptions,
+        *,
+        progress: bool | None,
+        build_s: float,
+    ) -> None:
+        self.network = network
+        self.schedule = schedule
+        self.options = options
+        self.progress = progress
+        self.build_s = build_s
+
+    @property
+    def seed(self) -> int:
+        """The compile seed."""
+        return self.options.seed
+
+    @property
+    def record(self) -> RecordSpec:
+        """What the runs record."""
+        return self.options.record
 
     def run(self, duration: float | None = None) -> Any:
-        """Run the schedule (or ``duration`` ms when compiled without one); return a Recording."""
-        ...
+        """Run the schedule, or ``duration`` ms when compiled without one.
+
+        Returns
+        -------
+        spikemem.results.Recording
+        """
+        return self._execute(self.schedule_for(duration))
+
+    def schedule_for(self, duration: float | None) -> Schedule:
+        """The schedule of a run: the compiled one, or one phase of ``duration`` ms."""
+        return schedule_for(self.schedule, duration)
+
+    def _execute(self, schedule: Schedule) -> Any:
+        """Run ``schedule`` from the initial state; return a Recording (each backend's own)."""
+        raise NotImplementedError
+
+    def versions(self) -> dict[str, str]:
+        """Versions of the software that produced a result (a backend adds its simulator's)."""
+        return base_versions()
+
+    def meta(self, *, n_steps: int, timings: dict[str, float], **extra: Any) -> dict[str, Any]:
+        """The metadata of a run of ``n_steps`` steps (:func:`~.options.run_meta`)."""
+        o = self.options
+        return run_meta(
+            self.backend,
+            self.network,
+            versions=self.versions(),
+            dt=o.dt,
+            seed=o.seed,
+            numerics=o.numerics,
+            n_steps=n_steps,
+            timings=timings,
+            **extra,
+        )
+
+    def recording(
+        self,
+        *,
+        populations: dict[str, int],
+        spikes: dict,
+        state: dict,
+        weights: dict,
+        phases: list,
+        meta: dict[str, Any],
+    ) -> Any:
+        """The :class:`~spikemem.results.Recording` of a run, at the compile time step."""
+        from ..results import Recording
+
+        return Recording(
+            dt=self.options.dt, populations=populations, spikes=spikes, state=state, weights=weights,
+            phases=phases, meta=meta,
+        )
 
 
-class Backend(Protocol):
-    """A compiler from the IR to one engine."""
+class Backend:
+    """A compiler from the IR to one engine.
 
-    name: str
-    capabilities: frozenset
+    :meth:`compile` takes the options every backend shares (``dt`` in ms, ``numerics``,
+    ``seed``, ``record``, ``progress``) and the backend's own (keywords of
+    :meth:`_check_options`).
+    """
 
-    def compile(self, network: Any, schedule: Any = None, **options: Any) -> Runnable:
-        """Compile ``network`` (and ``schedule``) into a :class:`Runnable`."""
-        ...
+    name: ClassVar[str] = ""
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+
+    def compile(
+        self,
+        network: Network,
+        schedule: Schedule | None = None,
+        *,
+        dt: float | None = None,
+        numerics: str | None = None,
+        seed: int = 0,
+        record: RecordSpec | None = None,
+        progress: bool | None = None,
+        **options: Any,
+    ) -> Runnable:
+        """Compile ``network`` (and ``schedule``) into a :class:`Runnable`; the backend's class
+        docstring lists its options.
+
+        Raises
+        ------
+        IRValidationError
+            For a bad option (naming it and what is allowed).
+        UnsupportedFeature
+            For constructs the backend cannot run.
+        """
+        checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
+        settings = self._check_options(network, schedule, checked, progress=progress, **options)
+        started = time.perf_counter()
+        lowered = self._lower(network, schedule, checked, settings)
+        build_s = time.perf_counter() - started
+        return self._runnable(network, schedule, checked, lowered, settings, build_s=build_s)
+
+    def _check_options(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, *, progress: bool | None
+    ) -> dict[str, Any]:
+        """Check the backend's own options (its keywords); return them as the Runnable needs them."""
+        return {"progress": progress}
+
+    def _lower(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
+    ) -> Any:
+        """Lower ``network`` for the engine (timed as ``build_s``); raise early for what it cannot run."""
+        raise NotImplementedError
+
+    def _runnable(
+        self,
+        network: Network,
+        schedule: Schedule | None,
+        options: CompileOptions,
+        lowered: Any,
+        settings: dict[str, Any],
+        *,
+        build_s: float,
+    ) -> Runnable:
+        """The :class:`Runnable` of a lowered network."""
+        raise NotImplementedError

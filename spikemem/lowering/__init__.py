@@ -12,7 +12,14 @@ flat tables of native segments (:mod:`.dendrite_table`); and the type-dispatch
 from .dendrite_table import DendriteTable, build_dendrite_table, dendritic_populations
 from .dendrites import COUNTER_TAU_M, counter_cell, lower_dendrites
 from .flat import POINT_CELLS, Flat, flatten
-from .neurons import LINEAR_CONSTANTS, NeuronTable, lif_propagators, neuron_table, refractory_steps, segment_table
+from .neurons import (
+    LINEAR_CONSTANTS,
+    NeuronTable,
+    lif_propagators,
+    neuron_table,
+    refractory_steps,
+    segment_table,
+)
 from .phases import phase_infos, phase_steps
 from .registry import Registry
 from .sources import source_spike_table, source_spikes

@@ -79,7 +79,8 @@ def build_dendrite_table(
         syn = resolve(proj, seed)
         pre_all.append(syn.pre + offsets[proj.pre.name])
         tgt_all.append(seg_start[post.name] + syn.post * post.cell.n_segments + syn.segment)
-        dly_all.append(delay_steps(syn.delay, dt, owner=f"Projection {proj.name!r}") if syn.size else np.zeros(0, np.int64))
+        owner = f"Projection {proj.name!r}"
+        dly_all.append(delay_steps(syn.delay, dt, owner=owner) if syn.size else np.zeros(0, np.int64))
     pre, target, delay = concat(pre_all, np.int64), concat(tgt_all, np.int64), concat(dly_all, np.int64)
     order, row_ptr = csr_by_pre(pre, n_total)
     windows = concat(seg_window, np.int64)

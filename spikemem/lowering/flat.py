@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..ir.cells import DiscreteLIF, IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson, is_source
+from ..ir.cells import (
+    DiscreteLIF,
+    IF_curr_delta,
+    IF_curr_exp,
+    SpikeSourceArray,
+    SpikeSourcePoisson,
+    is_source,
+)
 from ..ir.errors import UnsupportedFeature
 from ..ir.network import Network
 from .csr import concat

@@ -15,7 +15,14 @@ import numpy as np
 from ..ir.cells import DiscreteLIF, IF_curr_exp, per_neuron, refractory_steps
 from ..ir.population import Population
 
-__all__ = ["LINEAR_CONSTANTS", "NeuronTable", "lif_propagators", "neuron_table", "refractory_steps", "segment_table"]
+__all__ = [
+    "LINEAR_CONSTANTS",
+    "NeuronTable",
+    "lif_propagators",
+    "neuron_table",
+    "refractory_steps",
+    "segment_table",
+]
 
 
 @dataclass

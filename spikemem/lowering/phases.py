@@ -19,7 +19,7 @@ __all__ = ["phase_infos", "phase_steps"]
 def phase_steps(schedule: Schedule, dt: float) -> np.ndarray:
     """Start step of every phase, plus the total number of steps at the end."""
     lengths = [int(math.floor(p.duration / dt + 0.5 + 1e-9)) for p in schedule.phases]
-    for phase, length in zip(schedule.phases, lengths):
+    for phase, length in zip(schedule.phases, lengths, strict=True):
         if length < 1:
             raise IRValidationError(f"Phase {phase.name!r}", "duration", phase.duration, f">= dt = {dt} ms")
     return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)

@@ -48,7 +48,7 @@ def source_spike_table(
         elif isinstance(pop.cell, SpikeSourcePoisson):
             steps, ids = _poisson(pop, dt, n_steps, seed)
             add(steps, ids + offset)
-    for phase, start in zip(schedule.phases, starts[:-1]):
+    for phase, start in zip(schedule.phases, starts[:-1], strict=True):
         for stimulus in phase.stimuli:
             add(_to_steps(stimulus.times, dt) + start, stimulus.ids + flat.offsets[stimulus.population])
     steps = np.concatenate(steps_parts) if steps_parts else np.zeros(0, np.int64)
@@ -75,9 +75,10 @@ def _to_steps(times_ms: np.ndarray, dt: float) -> np.ndarray:
 
 def _poisson(pop, dt: float, n_steps: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     cell = pop.cell
-    sequence = (
-        np.random.SeedSequence(cell.seed) if cell.seed is not None else projection_seed(seed, "poisson:" + pop.name)
-    )
+    if cell.seed is not None:
+        sequence = np.random.SeedSequence(cell.seed)
+    else:
+        sequence = projection_seed(seed, "poisson:" + pop.name)
     rng = np.random.Generator(np.random.PCG64(sequence))
     first = int(_to_steps(np.array([cell.start]), dt)[0])
     last = min(n_steps, int(_to_steps(np.array([cell.start + cell.duration]), dt)[0]))

@@ -56,7 +56,11 @@ def synapse_table(
         resolved[proj.name] = syn
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            steps = delay_steps(syn.delay, dt, owner=f"Projection {proj.name!r}") if syn.size else np.zeros(0, np.int64)
+            steps = (
+                delay_steps(syn.delay, dt, owner=f"Projection {proj.name!r}")
+                if syn.size
+                else np.zeros(0, np.int64)
+            )
         if syn.size:
             error = np.abs(steps * dt - syn.delay)
             k = int(np.argmax(error))

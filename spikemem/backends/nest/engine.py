@@ -27,14 +27,14 @@ import time
 import warnings
 from typing import Any
 
-from ...ir.errors import UnsupportedFeature
+from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
-from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability
-from ..options import base_versions, check_compile, run_meta, schedule_for
+from ..base import Backend, Capability
+from ..options import CompileOptions, base_versions
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan, lower_checked
+from ..pynn.runnable import PlannedRunnable
 
 BACKEND = "nest"
 
@@ -80,7 +80,7 @@ def _complete_pynn_nest(sim: Any) -> None:
         delta.scale_factors = {"v": 1}
 
 
-class NestBackend:
+class NestBackend(Backend):
     """NEST through pyNN.nest: exact integration (``iaf_psc_exp`` / ``iaf_psc_delta``), CPU, MPI.
 
     Options of :meth:`compile`: ``dt`` (ms), ``numerics`` (only ``"exact"``), ``seed``,
@@ -115,28 +115,24 @@ class NestBackend:
     def __init__(self) -> None:
         import_pynn_nest_spec()
 
-    def compile(
+    def _check_options(
         self,
         network: Network,
-        schedule: Schedule | None = None,
+        schedule: Schedule | None,
+        options: CompileOptions,
         *,
-        dt: float | None = None,
-        numerics: str | None = None,
-        seed: int = 0,
-        record: RecordSpec | None = None,
-        progress: bool | None = None,
+        progress: bool | None,
         threads: int = 1,
         stdp: str = "exact",
         sim: Any = None,
-    ) -> NestRunnable:
-        """Lower ``network`` for pyNN.nest; see the class docstring for the options.
+    ) -> dict[str, Any]:
+        """Check the NEST options; see the class docstring.
 
         Raises
         ------
         UnsupportedFeature
-            For ``spinnaker`` numerics and constructs NEST cannot run.
+            For ``spinnaker`` numerics and time steps NEST cannot resolve.
         """
-        options = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
         if options.numerics != "exact":
             raise UnsupportedFeature(
                 f"numerics {options.numerics!r} (sPyNNaker's per-step scheme; NEST integrates exactly)",
@@ -145,26 +141,36 @@ class NestBackend:
             )
         tics_per_ms(options.dt)
         if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-            from ...ir.errors import IRValidationError
-
             raise IRValidationError("compile", "threads", threads, "an integer >= 1")
         if stdp not in ("exact", "approximate"):
-            from ...ir.errors import IRValidationError
-
             raise IRValidationError("compile", "stdp", stdp, "'exact' or 'approximate'")
-        started = time.perf_counter()
+        return {"threads": threads, "stdp_exact": stdp == "exact", "sim": sim}
+
+    def _lower(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
+    ) -> None:
+        """Check that NEST can run the network (the plan of each run is made by :meth:`NestRunnable.plan`).
+
+        Raises
+        ------
+        UnsupportedFeature
+            For constructs NEST cannot run.
+        """
         probe = schedule or Schedule.single(max(options.dt, 1.0))
         _check_tau_minus(network)
-        lower_checked(network, probe, NEST, options, stdp_exact=stdp == "exact")  # raises early
-        return NestRunnable(
-            network,
-            schedule,
-            options,
-            threads=threads,
-            stdp_exact=stdp == "exact",
-            sim=sim,
-            build_s=time.perf_counter() - started,
-        )
+        lower_checked(network, probe, NEST, options, stdp_exact=settings["stdp_exact"])  # raises early
+
+    def _runnable(
+        self,
+        network: Network,
+        schedule: Schedule | None,
+        options: CompileOptions,
+        lowered: None,
+        settings: dict[str, Any],
+        *,
+        build_s: float,
+    ) -> NestRunnable:
+        return NestRunnable(network, schedule, options, build_s=build_s, **settings)
 
 
 def import_pynn_nest_spec() -> None:
@@ -191,38 +197,39 @@ def _check_tau_minus(network: Network) -> None:
                 )
 
 
-class NestRunnable:
+class NestRunnable(PlannedRunnable):
     """A network lowered for pyNN.nest. Every :meth:`run` is a fresh NEST kernel."""
+
+    backend = BACKEND
 
     def __init__(
         self,
         network: Network,
         schedule: Schedule | None,
-        options: Any,
+        options: CompileOptions,
         *,
         threads: int,
         stdp_exact: bool,
         sim: Any,
         build_s: float,
     ) -> None:
-        self.network = network
+        super().__init__(network, schedule, options, progress=None, build_s=build_s)
         self.stdp_exact = stdp_exact
-        self.schedule = schedule
-        self.options = options
         self.threads = threads
         self.sim = sim
-        self.build_s = build_s
 
-    def plan(self, duration: float | None = None) -> NetworkPlan:
-        """The PyNN plan of a run (for inspection and tests)."""
-        schedule = schedule_for(self.schedule, duration)
+    def versions(self) -> dict[str, str]:
+        """Versions of the software that produced a result."""
+        return versions(self.sim)
+
+    def _plan(self, schedule: Schedule) -> NetworkPlan:
         return lower_checked(
             self.network, schedule, NEST, self.options, stdp_exact=self.stdp_exact, quiet=True
         )
 
-    def run(self, duration: float | None = None) -> Any:
-        """Run the schedule (or ``duration`` ms) on NEST; return a Recording."""
-        plan = self.plan(duration)
+    def _execute(self, schedule: Schedule) -> Any:
+        """Run ``schedule`` on NEST; return a Recording."""
+        plan = self._plan(schedule)
         sim = self.sim if self.sim is not None else import_pynn_nest()
         o = self.options
         max_delay = max([float(p.sim_delay_steps.max()) for p in plan.projections if p.size] + [1.0]) * o.dt
@@ -258,15 +265,10 @@ class NestRunnable:
                     read_weights=o.record.weights,
                 )
                 loop_s = time.perf_counter() - run_started
-                meta = run_meta(
-                    BACKEND,
-                    self.network,
-                    versions=versions(sim),
-                    dt=o.dt,
-                    seed=o.seed,
-                    numerics=o.numerics,
-                    n_steps=plan.n_steps,
-                    timings={"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
+                meta = self.plan_meta(
+                    plan,
+                    setup_s=setup_s,
+                    loop_s=loop_s,
                     notes=list(plan.notes),
                     mpi={"rank": int(sim.rank()), "processes": int(sim.num_processes())},
                 )

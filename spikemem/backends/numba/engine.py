@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ...ir.network import Network
-from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability
-from ..options import base_versions, check_compile, schedule_for
+from ..base import Backend, Capability, Runnable
+from ..options import CompileOptions, base_versions
 from .layout import BACKEND, Layout, build_layout
 
 CHUNK_STEPS = 20_000
 """Steps per kernel call; Python (progress bar, buffer growth) runs only between chunks."""
 
 
-class NumbaBackend:
+class NumbaBackend(Backend):
     """The reference engine: clock-driven, float64, CPU, deterministic.
 
     Options of :meth:`compile`: ``dt`` (ms, default the network's), ``numerics`` (default the
@@ -42,69 +40,54 @@ class NumbaBackend:
         }
     )
 
-    def compile(
+    def _lower(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
+    ) -> Layout:
+        # the delay-rounding warning points at the caller of compile
+        return build_layout(network, options.dt, options.numerics, options.seed, stacklevel=6)
+
+    def _runnable(
         self,
         network: Network,
-        schedule: Schedule | None = None,
+        schedule: Schedule | None,
+        options: CompileOptions,
+        lowered: Layout,
+        settings: dict[str, Any],
         *,
-        dt: float | None = None,
-        numerics: str | None = None,
-        seed: int = 0,
-        record: RecordSpec | None = None,
-        progress: bool | None = None,
+        build_s: float,
     ) -> NumbaRunnable:
-        """Compile ``network`` for the Numba engine; see the class docstring for the options."""
-        checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
-        dt, numerics, seed, record = checked.dt, checked.numerics, checked.seed, checked.record
-        started = time.perf_counter()
-        layout = build_layout(network, dt, numerics, int(seed))
         return NumbaRunnable(
-            network=network,
-            schedule=schedule,
-            layout=layout,
-            seed=int(seed),
-            record=record,
-            progress=progress,
-            build_s=time.perf_counter() - started,
+            network, schedule, options, layout=lowered, progress=settings["progress"], build_s=build_s
         )
 
 
-class NumbaRunnable:
-    """A network compiled for the Numba engine. Every :meth:`run` starts from the initial state."""
+class NumbaRunnable(Runnable):
+    """A network compiled for the Numba engine (its flat arrays: :attr:`layout`). Every
+    :meth:`run` starts from the initial state."""
+
+    backend = BACKEND
 
     def __init__(
         self,
-        *,
         network: Network,
         schedule: Schedule | None,
+        options: CompileOptions,
+        *,
         layout: Layout,
-        seed: int,
-        record: RecordSpec,
         progress: bool | None,
         build_s: float,
     ) -> None:
-        self.network = network
-        self.schedule = schedule
+        super().__init__(network, schedule, options, progress=progress, build_s=build_s)
         self.layout = layout
-        self.seed = seed
-        self.record = record
-        self.progress = progress
-        self.build_s = build_s
 
-    def run(self, duration: float | None = None) -> Any:
-        """Run the schedule, or ``duration`` ms when compiled without one.
-
-        Returns
-        -------
-        spikemem.results.Recording
-        """
-        schedule = self._schedule_for(duration)
+    def _execute(self, schedule: Schedule) -> Any:
         from .runner import execute
 
         return execute(self, schedule)
 
-    def _schedule_for(self, duration: float | None) -> Schedule:
-        return schedule_for(self.schedule, duration)
+    def versions(self) -> dict[str, str]:
+        """Versions of the software that produced a result."""
+        return versions()
 
 
 def versions() -> dict[str, str]:

@@ -11,16 +11,14 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ...ir import IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
-from ...ir.cells import DiscreteLIF
 from ...ir.dendrites import DendriticNeuron
 from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
-from ...lowering import DendriteTable, Flat, SynapseTable, build_dendrite_table, flatten
+from ...lowering import POINT_CELLS, DendriteTable, Flat, SynapseTable, build_dendrite_table, flatten
 from ...lowering.csr import concat
 
 BACKEND = "numba"
-SUPPORTED_CELLS = (IF_curr_exp, IF_curr_delta, SpikeSourceArray, SpikeSourcePoisson, DiscreteLIF, DendriticNeuron)
+SUPPORTED_CELLS = (*POINT_CELLS, DendriticNeuron)
 
 
 @dataclass

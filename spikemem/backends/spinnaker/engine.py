@@ -21,12 +21,12 @@ from typing import Any
 
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
-from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability
-from ..options import base_versions, check_compile, run_meta, schedule_for
+from ..base import Backend, Capability
+from ..options import CompileOptions, base_versions
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_checked
+from ..pynn.runnable import PlannedRunnable
 from .config import MachineConfig, cfg_text, machine_config
 from .mapping import MappingReport, collect_mapping
 from .session import isolated_session
@@ -92,7 +92,7 @@ def check_spinnaker_dt(dt: float, time_scale_factor: float | None) -> None:
             )
 
 
-class SpiNNakerBackend:
+class SpiNNakerBackend(Backend):
     """SpiNNaker through sPyNNaker 1!7.4.1 (PyNN 0.13): a virtual board, a board, or spalloc.
 
     Options of :meth:`compile`: ``dt`` (ms: 1.0, or 0.1 with ``time_scale_factor``),
@@ -129,16 +129,13 @@ class SpiNNakerBackend:
             if find_spec(module) is None:
                 raise ImportError(f"the spinnaker backend needs {module}: pip install 'spikemem[spinnaker]'")
 
-    def compile(
+    def _check_options(
         self,
         network: Network,
-        schedule: Schedule | None = None,
+        schedule: Schedule | None,
+        options: CompileOptions,
         *,
-        dt: float | None = None,
-        numerics: str | None = None,
-        seed: int = 0,
-        record: RecordSpec | None = None,
-        progress: bool | None = None,
+        progress: bool | None,
         virtual: bool = False,
         board: str | None = None,
         version: int | None = None,
@@ -149,8 +146,8 @@ class SpiNNakerBackend:
         run_dir: str | None = None,
         mode: str = "Info",
         sim: Any = None,
-    ) -> SpiNNakerRunnable:
-        """Lower ``network`` for sPyNNaker and choose the machine; see the class docstring.
+    ) -> dict[str, Any]:
+        """Check the sPyNNaker options and choose the machine; see the class docstring.
 
         Raises
         ------
@@ -159,17 +156,17 @@ class SpiNNakerBackend:
         SpiNNakerConfigError
             For a missing or bad machine configuration (names the key, shows a snippet).
         UnsupportedFeature
-            For constructs sPyNNaker cannot run, and time steps other than 1.0 and 0.1 ms (the
-            message says which steps are legal).
+            For time steps other than 1.0 and 0.1 ms (the message says which steps are legal),
+            state variables other than ``v`` and phases that switch STDP off.
         """
-        options = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
         check_spinnaker_dt(options.dt, time_scale_factor)
         if mode not in ("Production", "Info", "Debug"):
             raise IRValidationError("spinnaker", "mode", mode, "Production, Info or Debug")
         machine = machine_config(virtual=virtual, board=board, version=version, spalloc=spalloc, cfg=cfg)
         npc = _neurons_per_core(network, neurons_per_core)
         if options.numerics != "spinnaker":
-            warnings.warn(f"network {network.name!r}: {NUMERICS_DIFFERENCES}", RuntimeWarning, stacklevel=2)
+            # stack: here, Backend.compile, its caller
+            warnings.warn(f"network {network.name!r}: {NUMERICS_DIFFERENCES}", RuntimeWarning, stacklevel=3)
         for name in options.record.state:
             for var in options.record.state[name]:
                 if var != "v":
@@ -178,22 +175,40 @@ class SpiNNakerBackend:
                     )
         if schedule is not None:
             _check_learning_phases(network, schedule)
-        started = time.perf_counter()
+        return {
+            "machine": machine,
+            "time_scale_factor": time_scale_factor,
+            "neurons_per_core": npc,
+            "run_dir": run_dir,
+            "mode": mode,
+            "progress": progress,
+            "sim": sim,
+        }
+
+    def _lower(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
+    ) -> None:
+        """Check that sPyNNaker can run the network (each run's plan: :meth:`SpiNNakerRunnable.plan`).
+
+        Raises
+        ------
+        UnsupportedFeature
+            For constructs sPyNNaker cannot run.
+        """
         probe = schedule or Schedule.single(max(options.dt, 1.0))
         lower_checked(network, probe, SPINNAKER, options)  # raises early
-        return SpiNNakerRunnable(
-            network,
-            schedule,
-            options,
-            machine=machine,
-            time_scale_factor=time_scale_factor,
-            neurons_per_core=npc,
-            run_dir=run_dir,
-            mode=mode,
-            progress=progress,
-            sim=sim,
-            build_s=time.perf_counter() - started,
-        )
+
+    def _runnable(
+        self,
+        network: Network,
+        schedule: Schedule | None,
+        options: CompileOptions,
+        lowered: None,
+        settings: dict[str, Any],
+        *,
+        build_s: float,
+    ) -> SpiNNakerRunnable:
+        return SpiNNakerRunnable(network, schedule, options, build_s=build_s, **settings)
 
 
 def _neurons_per_core(network: Network, value: Any) -> dict[str, int]:
@@ -230,14 +245,16 @@ def _check_learning_phases(network: Network, schedule: Schedule) -> None:
             )
 
 
-class SpiNNakerRunnable:
+class SpiNNakerRunnable(PlannedRunnable):
     """A network lowered for sPyNNaker. Every :meth:`run` is a fresh sPyNNaker session."""
+
+    backend = BACKEND
 
     def __init__(
         self,
         network: Network,
         schedule: Schedule | None,
-        options: Any,
+        options: CompileOptions,
         *,
         machine: MachineConfig,
         time_scale_factor: float | None,
@@ -248,23 +265,21 @@ class SpiNNakerRunnable:
         sim: Any,
         build_s: float,
     ) -> None:
-        self.network = network
-        self.schedule = schedule
-        self.options = options
+        super().__init__(network, schedule, options, progress=progress, build_s=build_s)
         self.machine = machine
         self.time_scale_factor = time_scale_factor
         self.neurons_per_core = neurons_per_core
         self.run_dir = run_dir
         self.mode = mode
-        self.progress = progress
         self.sim = sim
-        self.build_s = build_s
         self.last_mapping: MappingReport | None = None
 
-    def plan(self, duration: float | None = None) -> NetworkPlan:
-        """The PyNN plan of a run (for inspection and tests)."""
-        schedule = schedule_for(self.schedule, duration)
+    def _plan(self, schedule: Schedule) -> NetworkPlan:
         return lower_checked(self.network, schedule, SPINNAKER, self.options, quiet=True)
+
+    def versions(self) -> dict[str, str]:
+        """Versions of the software that produced a result."""
+        return versions()
 
     def map(self, duration: float | None = None) -> MappingReport:
         """Map on a *virtual* board of this machine's version (nothing runs) and report.
@@ -276,19 +291,21 @@ class SpiNNakerRunnable:
         recording = self._session(self.plan(duration), virtual)
         return MappingReport(**recording.meta["mapping"])
 
-    def run(self, duration: float | None = None) -> Any:
-        """Run the schedule (or ``duration`` ms) on the configured machine; return a Recording.
+    def _execute(self, schedule: Schedule) -> Any:
+        """Run ``schedule`` on the configured machine; return a Recording.
 
         On a virtual board the Recording has no spikes, state or weights (a warning says so);
         ``meta["mapping"]`` always holds the mapping report.
         """
-        return self._session(self.plan(duration), self.machine)
+        return self._session(self._plan(schedule), self.machine, stacklevel=4)
 
     def _population_options(self, pop: PopulationPlan) -> dict:
         npc = self.neurons_per_core.get(pop.name)
         return {"additional_parameters": {"neurons_per_core": npc}} if npc else {}
 
-    def _session(self, plan: NetworkPlan, machine: MachineConfig) -> Any:
+    def _session(self, plan: NetworkPlan, machine: MachineConfig, *, stacklevel: int = 3) -> Any:
+        """One sPyNNaker session of ``plan`` on ``machine`` (the virtual-board warning points
+        ``stacklevel`` frames up: the caller of ``run`` or ``map``)."""
         o = self.options
         virtual = machine.virtual
         if virtual:
@@ -296,7 +313,7 @@ class SpiNNakerRunnable:
                 f"{machine.describe()}: the network is mapped but not run; the Recording has no spikes, "
                 "state or weights (see meta['mapping'])",
                 RuntimeWarning,
-                stacklevel=3,
+                stacklevel=stacklevel,
             )
         keep = self.run_dir is not None
         quiet = not self.progress
@@ -325,15 +342,10 @@ class SpiNNakerRunnable:
                     mapping_s=time.perf_counter() - started,
                 )
                 self.last_mapping = mapping
-                meta = run_meta(
-                    BACKEND,
-                    self.network,
-                    versions=versions(),
-                    dt=o.dt,
-                    seed=o.seed,
-                    numerics=o.numerics,
-                    n_steps=plan.n_steps,
-                    timings={"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
+                meta = self.plan_meta(
+                    plan,
+                    setup_s=setup_s,
+                    loop_s=loop_s,
                     machine=machine.describe(),
                     virtual=virtual,
                     notes=list(plan.notes),
