@@ -152,11 +152,14 @@ class Backend:
 
     :meth:`compile` takes the options every backend shares (``dt`` in ms, ``numerics``,
     ``seed``, ``record``, ``progress``) and the backend's own (keywords of
-    :meth:`_check_options`).
+    :meth:`_check_options`); it makes a :attr:`runnable` from the checked options, the
+    settings :meth:`_check_options` returns and the products of :meth:`_lower`.
     """
 
     name: ClassVar[str] = ""
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    runnable: ClassVar[type[Runnable]] = Runnable
+    """The class of the compiled network."""
 
     def compile(
         self,
@@ -185,29 +188,23 @@ class Backend:
         started = time.perf_counter()
         lowered = self._lower(network, schedule, checked, settings)
         build_s = time.perf_counter() - started
-        return self._runnable(network, schedule, checked, lowered, settings, build_s=build_s)
+        return self._runnable(network, schedule, checked, build_s=build_s, **settings, **lowered)
 
     def _check_options(
         self, network: Network, schedule: Schedule | None, options: CompileOptions, *, progress: bool | None
     ) -> dict[str, Any]:
-        """Check the backend's own options (its keywords); return them as the Runnable needs them."""
+        """Check the backend's own options (its keywords); return the :attr:`runnable`'s keywords."""
         return {"progress": progress}
 
     def _lower(
         self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> Any:
-        """Lower ``network`` for the engine (timed as ``build_s``); raise early for what it cannot run."""
+    ) -> dict[str, Any]:
+        """Lower ``network`` for the engine (timed as ``build_s``) and raise early for what it
+        cannot run; return what the :attr:`runnable` keeps of it, as its keywords."""
         raise NotImplementedError
 
     def _runnable(
-        self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
-        lowered: Any,
-        settings: dict[str, Any],
-        *,
-        build_s: float,
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, **keywords: Any
     ) -> Runnable:
-        """The :class:`Runnable` of a lowered network."""
-        raise NotImplementedError
+        """The :class:`Runnable` of a lowered network (a backend with several kinds overrides this)."""
+        return self.runnable(network, schedule, options, **keywords)

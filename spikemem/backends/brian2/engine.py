@@ -117,31 +117,29 @@ class Brian2Backend(Backend):
 
     def _lower(
         self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> tuple[Network, Plan]:
+    ) -> dict[str, Any]:
         """The point-neuron network (dendrites lowered) and its Brian2 plan."""
         lowered = _point_neurons(network, options.dt, options.seed)
-        return lowered, lower(lowered, options.dt, options.numerics, options.seed)
+        return {"lowered": lowered, "plan": lower(lowered, options.dt, options.numerics, options.seed)}
 
     def _runnable(
         self,
         network: Network,
         schedule: Schedule | None,
         options: CompileOptions,
-        lowered: tuple[Network, Plan],
-        settings: dict[str, Any],
         *,
-        build_s: float,
+        device: str,
+        target: str | None,
+        build_dir: str | None,
+        build_binary: bool,
+        **keywords: Any,
     ) -> Brian2Runnable:
-        device, target = settings.pop("device"), settings.pop("target")
-        build_dir, build_binary = settings.pop("build_dir"), settings.pop("build_binary")
-        common = dict(lowered=lowered[0], plan=lowered[1], build_s=build_s, **settings)
+        """A :class:`RuntimeRunnable` or, for the standalone devices, a :class:`StandaloneRunnable`."""
         if device == "runtime":
             target = devices.runtime_target(target)
-            return RuntimeRunnable(network, schedule, options, target=target, **common)
-        return StandaloneRunnable(
-            network, schedule, options, device=device, build_dir=build_dir, build_binary=build_binary,
-            **common,
-        )
+            return RuntimeRunnable(network, schedule, options, target=target, **keywords)
+        standalone = {"device": device, "build_dir": build_dir, "build_binary": build_binary}
+        return StandaloneRunnable(network, schedule, options, **standalone, **keywords)
 
 
 class Brian2Runnable(Runnable):

@@ -35,75 +35,6 @@ def import_nengo() -> Any:
     return nengo
 
 
-class NengoBackend(Backend):
-    """Nengo 4 (reference simulator, CPU): static ``IF_curr_exp`` networks as ``nengo.LIF`` ensembles.
-
-    Options of :meth:`compile`: ``dt`` (ms), ``numerics`` (``"exact"`` or ``"spinnaker"``: the
-    reference engine's propagators set the synaptic gains; refractoriness and spike timing are
-    Nengo's), ``seed``, ``record`` (:class:`RecordSpec`; state ``v``, ``isyn_exc``,
-    ``isyn_inh``; weights are static and never recorded), ``progress`` (Nengo's progress bar).
-
-    Not supported (``UnsupportedFeature``): STDP, dendrites, ``IF_curr_delta``,
-    ``DiscreteLIF``, and ``tau_m``/``tau_refrac``/``tau_syn`` varying within a population.
-    """
-
-    name = BACKEND
-    capabilities = frozenset(
-        {
-            Capability.NUMERICS_STATISTICAL,
-            Capability.IF_CURR_EXP,
-            Capability.SPIKE_SOURCE_ARRAY,
-            Capability.SPIKE_SOURCE_POISSON,
-            Capability.SCHEDULE,
-            Capability.RECORD_STATE,
-        }
-    )
-
-    def __init__(self) -> None:
-        from importlib.util import find_spec
-
-        if find_spec("nengo") is None:
-            raise ImportError("the nengo backend needs Nengo: pip install 'spikemem[nengo]'")
-
-    def _check_options(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, *, progress: bool | None
-    ) -> dict[str, Any]:
-        """Check ``progress`` (None, True or False).
-
-        Raises
-        ------
-        IRValidationError
-            For another value.
-        """
-        if progress is not None and not isinstance(progress, (bool, np.bool_)):
-            raise IRValidationError("compile", "progress", progress, "None, True or False")
-        return {"progress": bool(progress)}
-
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> None:
-        """Check that the mapping can express ``network`` (each run's plan: :meth:`NengoRunnable.plan`).
-
-        Raises
-        ------
-        UnsupportedFeature
-            For constructs the mapping cannot express.
-        """
-        check_network(network)
-
-    def _runnable(
-        self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
-        lowered: None,
-        settings: dict[str, Any],
-        *,
-        build_s: float,
-    ) -> NengoRunnable:
-        return NengoRunnable(network, schedule, options, progress=settings["progress"], build_s=build_s)
-
-
 class NengoRunnable(Runnable):
     """A network checked for Nengo. Every :meth:`run` builds and runs a fresh ``nengo.Simulator``."""
 
@@ -149,6 +80,64 @@ class NengoRunnable(Runnable):
             )
             return read_recording(self, plan, simulator, handles, schedule, meta)
 
+
+class NengoBackend(Backend):
+    """Nengo 4 (reference simulator, CPU): static ``IF_curr_exp`` networks as ``nengo.LIF`` ensembles.
+
+    Options of :meth:`compile`: ``dt`` (ms), ``numerics`` (``"exact"`` or ``"spinnaker"``: the
+    reference engine's propagators set the synaptic gains; refractoriness and spike timing are
+    Nengo's), ``seed``, ``record`` (:class:`RecordSpec`; state ``v``, ``isyn_exc``,
+    ``isyn_inh``; weights are static and never recorded), ``progress`` (Nengo's progress bar).
+
+    Not supported (``UnsupportedFeature``): STDP, dendrites, ``IF_curr_delta``,
+    ``DiscreteLIF``, and ``tau_m``/``tau_refrac``/``tau_syn`` varying within a population.
+    """
+
+    name = BACKEND
+    runnable = NengoRunnable
+    capabilities = frozenset(
+        {
+            Capability.NUMERICS_STATISTICAL,
+            Capability.IF_CURR_EXP,
+            Capability.SPIKE_SOURCE_ARRAY,
+            Capability.SPIKE_SOURCE_POISSON,
+            Capability.SCHEDULE,
+            Capability.RECORD_STATE,
+        }
+    )
+
+    def __init__(self) -> None:
+        from importlib.util import find_spec
+
+        if find_spec("nengo") is None:
+            raise ImportError("the nengo backend needs Nengo: pip install 'spikemem[nengo]'")
+
+    def _check_options(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, *, progress: bool | None
+    ) -> dict[str, Any]:
+        """Check ``progress`` (None, True or False).
+
+        Raises
+        ------
+        IRValidationError
+            For another value.
+        """
+        if progress is not None and not isinstance(progress, (bool, np.bool_)):
+            raise IRValidationError("compile", "progress", progress, "None, True or False")
+        return {"progress": bool(progress)}
+
+    def _lower(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Check that the mapping can express ``network`` (each run's plan: :meth:`NengoRunnable.plan`).
+
+        Raises
+        ------
+        UnsupportedFeature
+            For constructs the mapping cannot express.
+        """
+        check_network(network)
+        return {}
 
 def build_model(plan: NengoPlan, record: RecordSpec, seed: int) -> tuple[Any, dict]:
     """Build the ``nengo.Network`` of ``plan``; return it with its probes and spike collectors."""

@@ -80,123 +80,6 @@ def _complete_pynn_nest(sim: Any) -> None:
         delta.scale_factors = {"v": 1}
 
 
-class NestBackend(Backend):
-    """NEST through pyNN.nest: exact integration (``iaf_psc_exp`` / ``iaf_psc_delta``), CPU, MPI.
-
-    Options of :meth:`compile`: ``dt`` (ms), ``numerics`` (only ``"exact"``), ``seed``,
-    ``record`` (:class:`RecordSpec`; state ``v``), ``progress``
-    (ignored), ``threads`` (NEST threads per process, default 1), ``stdp`` (``"exact"``,
-    the default: refuse an STDP rule whose weights NEST's ``stdp_synapse`` would not reproduce;
-    ``"approximate"``: run it with NEST's semantics and a warning stating the differences),
-    ``sim`` (a PyNN module to use instead of ``pyNN.nest``, for tests).
-
-    NEST reproduces an STDP rule exactly when it is dendritic with ``zero_lag="ignore"``,
-    per-event clipping and ``w_min = 0``, on an excitatory projection from neurons onto
-    ``IF_curr_delta`` neurons; elsewhere the lag NEST sees is shifted by whole steps (by its
-    time stamps and the delay conversion: -1 step from neurons onto ``IF_curr_exp``, +1 from
-    sources onto ``IF_curr_exp``, +2 from sources onto ``IF_curr_delta``).
-    """
-
-    name = BACKEND
-    capabilities = frozenset(
-        {
-            Capability.NUMERICS_EXACT,
-            Capability.IF_CURR_EXP,
-            Capability.IF_CURR_DELTA,
-            Capability.SPIKE_SOURCE_ARRAY,
-            Capability.SPIKE_SOURCE_POISSON,
-            Capability.STDP,
-            Capability.SCHEDULE,
-            Capability.RECORD_STATE,
-            Capability.RECORD_WEIGHTS,
-        }
-    )
-
-    def __init__(self) -> None:
-        import_pynn_nest_spec()
-
-    def _check_options(
-        self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
-        *,
-        progress: bool | None,
-        threads: int = 1,
-        stdp: str = "exact",
-        sim: Any = None,
-    ) -> dict[str, Any]:
-        """Check the NEST options; see the class docstring.
-
-        Raises
-        ------
-        UnsupportedFeature
-            For ``spinnaker`` numerics and time steps NEST cannot resolve.
-        """
-        if options.numerics != "exact":
-            raise UnsupportedFeature(
-                f"numerics {options.numerics!r} (sPyNNaker's per-step scheme; NEST integrates exactly)",
-                BACKEND,
-                ("numba", "brian2", "spinnaker"),
-            )
-        tics_per_ms(options.dt)
-        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-            raise IRValidationError("compile", "threads", threads, "an integer >= 1")
-        if stdp not in ("exact", "approximate"):
-            raise IRValidationError("compile", "stdp", stdp, "'exact' or 'approximate'")
-        return {"threads": threads, "stdp_exact": stdp == "exact", "sim": sim}
-
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> None:
-        """Check that NEST can run the network (the plan of each run is made by :meth:`NestRunnable.plan`).
-
-        Raises
-        ------
-        UnsupportedFeature
-            For constructs NEST cannot run.
-        """
-        probe = schedule or Schedule.single(max(options.dt, 1.0))
-        _check_tau_minus(network)
-        lower_checked(network, probe, NEST, options, stdp_exact=settings["stdp_exact"])  # raises early
-
-    def _runnable(
-        self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
-        lowered: None,
-        settings: dict[str, Any],
-        *,
-        build_s: float,
-    ) -> NestRunnable:
-        return NestRunnable(network, schedule, options, build_s=build_s, **settings)
-
-
-def import_pynn_nest_spec() -> None:
-    """Raise ImportError early (registry listing) when NEST or PyNN is missing."""
-    from importlib.util import find_spec
-
-    for module in ("nest", "pyNN"):
-        if find_spec(module) is None:
-            raise ImportError(f"the nest backend needs {module}: pip install 'spikemem[nest]'")
-
-
-def _check_tau_minus(network: Network) -> None:
-    """NEST keeps ``tau_minus`` on the postsynaptic neuron: one value per population."""
-    seen: dict[str, float] = {}
-    for proj in network.projections:
-        if proj.plastic:
-            name, tau = proj.post.population.name, proj.plasticity.timing.tau_minus
-            if seen.setdefault(name, tau) != tau:
-                raise UnsupportedFeature(
-                    f"STDP projections onto population {name!r} with different tau_minus "
-                    "(NEST stores tau_minus on the postsynaptic neuron)",
-                    BACKEND,
-                    ("numba",),
-                )
-
-
 class NestRunnable(PlannedRunnable):
     """A network lowered for pyNN.nest. Every :meth:`run` is a fresh NEST kernel."""
 
@@ -276,6 +159,114 @@ class NestRunnable(PlannedRunnable):
             finally:
                 sim.end()
                 pynn_logger.setLevel(level)
+
+
+class NestBackend(Backend):
+    """NEST through pyNN.nest: exact integration (``iaf_psc_exp`` / ``iaf_psc_delta``), CPU, MPI.
+
+    Options of :meth:`compile`: ``dt`` (ms), ``numerics`` (only ``"exact"``), ``seed``,
+    ``record`` (:class:`RecordSpec`; state ``v``), ``progress``
+    (ignored), ``threads`` (NEST threads per process, default 1), ``stdp`` (``"exact"``,
+    the default: refuse an STDP rule whose weights NEST's ``stdp_synapse`` would not reproduce;
+    ``"approximate"``: run it with NEST's semantics and a warning stating the differences),
+    ``sim`` (a PyNN module to use instead of ``pyNN.nest``, for tests).
+
+    NEST reproduces an STDP rule exactly when it is dendritic with ``zero_lag="ignore"``,
+    per-event clipping and ``w_min = 0``, on an excitatory projection from neurons onto
+    ``IF_curr_delta`` neurons; elsewhere the lag NEST sees is shifted by whole steps (by its
+    time stamps and the delay conversion: -1 step from neurons onto ``IF_curr_exp``, +1 from
+    sources onto ``IF_curr_exp``, +2 from sources onto ``IF_curr_delta``).
+    """
+
+    name = BACKEND
+    runnable = NestRunnable
+    capabilities = frozenset(
+        {
+            Capability.NUMERICS_EXACT,
+            Capability.IF_CURR_EXP,
+            Capability.IF_CURR_DELTA,
+            Capability.SPIKE_SOURCE_ARRAY,
+            Capability.SPIKE_SOURCE_POISSON,
+            Capability.STDP,
+            Capability.SCHEDULE,
+            Capability.RECORD_STATE,
+            Capability.RECORD_WEIGHTS,
+        }
+    )
+
+    def __init__(self) -> None:
+        import_pynn_nest_spec()
+
+    def _check_options(
+        self,
+        network: Network,
+        schedule: Schedule | None,
+        options: CompileOptions,
+        *,
+        progress: bool | None,
+        threads: int = 1,
+        stdp: str = "exact",
+        sim: Any = None,
+    ) -> dict[str, Any]:
+        """Check the NEST options; see the class docstring.
+
+        Raises
+        ------
+        UnsupportedFeature
+            For ``spinnaker`` numerics and time steps NEST cannot resolve.
+        """
+        if options.numerics != "exact":
+            raise UnsupportedFeature(
+                f"numerics {options.numerics!r} (sPyNNaker's per-step scheme; NEST integrates exactly)",
+                BACKEND,
+                ("numba", "brian2", "spinnaker"),
+            )
+        tics_per_ms(options.dt)
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+            raise IRValidationError("compile", "threads", threads, "an integer >= 1")
+        if stdp not in ("exact", "approximate"):
+            raise IRValidationError("compile", "stdp", stdp, "'exact' or 'approximate'")
+        return {"threads": threads, "stdp_exact": stdp == "exact", "sim": sim}
+
+    def _lower(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Check that NEST can run the network (the plan of each run is made by :meth:`NestRunnable.plan`).
+
+        Raises
+        ------
+        UnsupportedFeature
+            For constructs NEST cannot run.
+        """
+        probe = schedule or Schedule.single(max(options.dt, 1.0))
+        _check_tau_minus(network)
+        lower_checked(network, probe, NEST, options, stdp_exact=settings["stdp_exact"])  # raises early
+        return {}
+
+
+
+def import_pynn_nest_spec() -> None:
+    """Raise ImportError early (registry listing) when NEST or PyNN is missing."""
+    from importlib.util import find_spec
+
+    for module in ("nest", "pyNN"):
+        if find_spec(module) is None:
+            raise ImportError(f"the nest backend needs {module}: pip install 'spikemem[nest]'")
+
+
+def _check_tau_minus(network: Network) -> None:
+    """NEST keeps ``tau_minus`` on the postsynaptic neuron: one value per population."""
+    seen: dict[str, float] = {}
+    for proj in network.projections:
+        if proj.plastic:
+            name, tau = proj.post.population.name, proj.plasticity.timing.tau_minus
+            if seen.setdefault(name, tau) != tau:
+                raise UnsupportedFeature(
+                    f"STDP projections onto population {name!r} with different tau_minus "
+                    "(NEST stores tau_minus on the postsynaptic neuron)",
+                    BACKEND,
+                    ("numba",),
+                )
 
 
 def tics_per_ms(dt: float) -> float:

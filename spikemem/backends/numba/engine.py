@@ -14,53 +14,6 @@ CHUNK_STEPS = 20_000
 """Steps per kernel call; Python (progress bar, buffer growth) runs only between chunks."""
 
 
-class NumbaBackend(Backend):
-    """The reference engine: clock-driven, float64, CPU, deterministic.
-
-    Options of :meth:`compile`: ``dt`` (ms, default the network's), ``numerics`` (default the
-    network's), ``seed`` (int, default 0), ``record`` (:class:`RecordSpec`), ``progress``
-    (``None``: a bar appears for runs longer than 2 s; ``True``/``False`` force it).
-    """
-
-    name = BACKEND
-    capabilities = frozenset(
-        {
-            Capability.NUMERICS_EXACT,
-            Capability.NUMERICS_SPINNAKER,
-            Capability.IF_CURR_EXP,
-            Capability.IF_CURR_DELTA,
-            Capability.SPIKE_SOURCE_ARRAY,
-            Capability.SPIKE_SOURCE_POISSON,
-            Capability.DISCRETE_LIF,
-            Capability.STDP,
-            Capability.SCHEDULE,
-            Capability.RECORD_STATE,
-            Capability.RECORD_WEIGHTS,
-            Capability.SPIKE_EXACT,
-        }
-    )
-
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> Layout:
-        # the delay-rounding warning points at the caller of compile
-        return build_layout(network, options.dt, options.numerics, options.seed, stacklevel=6)
-
-    def _runnable(
-        self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
-        lowered: Layout,
-        settings: dict[str, Any],
-        *,
-        build_s: float,
-    ) -> NumbaRunnable:
-        return NumbaRunnable(
-            network, schedule, options, layout=lowered, progress=settings["progress"], build_s=build_s
-        )
-
-
 class NumbaRunnable(Runnable):
     """A network compiled for the Numba engine (its flat arrays: :attr:`layout`). Every
     :meth:`run` starts from the initial state."""
@@ -88,6 +41,40 @@ class NumbaRunnable(Runnable):
     def versions(self) -> dict[str, str]:
         """Versions of the software that produced a result."""
         return versions()
+
+
+class NumbaBackend(Backend):
+    """The reference engine: clock-driven, float64, CPU, deterministic.
+
+    Options of :meth:`compile`: ``dt`` (ms, default the network's), ``numerics`` (default the
+    network's), ``seed`` (int, default 0), ``record`` (:class:`RecordSpec`), ``progress``
+    (``None``: a bar appears for runs longer than 2 s; ``True``/``False`` force it).
+    """
+
+    name = BACKEND
+    runnable = NumbaRunnable
+    capabilities = frozenset(
+        {
+            Capability.NUMERICS_EXACT,
+            Capability.NUMERICS_SPINNAKER,
+            Capability.IF_CURR_EXP,
+            Capability.IF_CURR_DELTA,
+            Capability.SPIKE_SOURCE_ARRAY,
+            Capability.SPIKE_SOURCE_POISSON,
+            Capability.DISCRETE_LIF,
+            Capability.STDP,
+            Capability.SCHEDULE,
+            Capability.RECORD_STATE,
+            Capability.RECORD_WEIGHTS,
+            Capability.SPIKE_EXACT,
+        }
+    )
+
+    def _lower(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
+    ) -> dict[str, Any]:
+        # the delay-rounding warning points at the caller of compile
+        return {"layout": build_layout(network, options.dt, options.numerics, options.seed, stacklevel=6)}
 
 
 def versions() -> dict[str, str]:

@@ -92,159 +92,6 @@ def check_spinnaker_dt(dt: float, time_scale_factor: float | None) -> None:
             )
 
 
-class SpiNNakerBackend(Backend):
-    """SpiNNaker through sPyNNaker 1!7.4.1 (PyNN 0.13): a virtual board, a board, or spalloc.
-
-    Options of :meth:`compile`: ``dt`` (ms: 1.0, or 0.1 with ``time_scale_factor``),
-    ``numerics``, ``seed``, ``record`` (spikes; state ``v``; weights), ``progress`` (show
-    sPyNNaker's progress bars), the machine — ``virtual=True`` (``version`` 3 or 5), ``board=HOST``
-    + ``version``, ``spalloc=URL`` or ``cfg=PATH`` (see :mod:`.config`; without any, then
-    ``$SPIKEMEM_SPINNAKER``, then ``~/.spynnaker.cfg``) — ``time_scale_factor``,
-    ``neurons_per_core`` (int, or dict population -> int), ``run_dir`` (keep sPyNNaker's
-    reports there; default a temporary folder removed after the run), ``mode`` (sPyNNaker
-    report mode: Production, Info, Debug) and ``sim`` (a PyNN module to use instead of
-    ``pyNN.spiNNaker``, for tests).
-    """
-
-    name = BACKEND
-    capabilities = frozenset(
-        {
-            Capability.NUMERICS_SPINNAKER,
-            Capability.IF_CURR_EXP,
-            Capability.IF_CURR_DELTA,
-            Capability.SPIKE_SOURCE_ARRAY,
-            Capability.SPIKE_SOURCE_POISSON,
-            Capability.STDP,
-            Capability.SCHEDULE,
-            Capability.RECORD_STATE,
-            Capability.RECORD_WEIGHTS,
-            Capability.HARDWARE,
-        }
-    )
-
-    def __init__(self) -> None:
-        from importlib.util import find_spec
-
-        for module in ("spynnaker", "pyNN"):
-            if find_spec(module) is None:
-                raise ImportError(f"the spinnaker backend needs {module}: pip install 'spikemem[spinnaker]'")
-
-    def _check_options(
-        self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
-        *,
-        progress: bool | None,
-        virtual: bool = False,
-        board: str | None = None,
-        version: int | None = None,
-        spalloc: str | None = None,
-        cfg: str | None = None,
-        time_scale_factor: float | None = None,
-        neurons_per_core: int | dict | None = None,
-        run_dir: str | None = None,
-        mode: str = "Info",
-        sim: Any = None,
-    ) -> dict[str, Any]:
-        """Check the sPyNNaker options and choose the machine; see the class docstring.
-
-        Raises
-        ------
-        IRValidationError
-            For a bad option.
-        SpiNNakerConfigError
-            For a missing or bad machine configuration (names the key, shows a snippet).
-        UnsupportedFeature
-            For time steps other than 1.0 and 0.1 ms (the message says which steps are legal),
-            state variables other than ``v`` and phases that switch STDP off.
-        """
-        check_spinnaker_dt(options.dt, time_scale_factor)
-        if mode not in ("Production", "Info", "Debug"):
-            raise IRValidationError("spinnaker", "mode", mode, "Production, Info or Debug")
-        machine = machine_config(virtual=virtual, board=board, version=version, spalloc=spalloc, cfg=cfg)
-        npc = _neurons_per_core(network, neurons_per_core)
-        if options.numerics != "spinnaker":
-            # stack: here, Backend.compile, its caller
-            warnings.warn(f"network {network.name!r}: {NUMERICS_DIFFERENCES}", RuntimeWarning, stacklevel=3)
-        for name in options.record.state:
-            for var in options.record.state[name]:
-                if var != "v":
-                    raise UnsupportedFeature(
-                        f"recording {var!r} (population {name!r})", BACKEND, ("numba", "nest")
-                    )
-        if schedule is not None:
-            _check_learning_phases(network, schedule)
-        return {
-            "machine": machine,
-            "time_scale_factor": time_scale_factor,
-            "neurons_per_core": npc,
-            "run_dir": run_dir,
-            "mode": mode,
-            "progress": progress,
-            "sim": sim,
-        }
-
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> None:
-        """Check that sPyNNaker can run the network (each run's plan: :meth:`SpiNNakerRunnable.plan`).
-
-        Raises
-        ------
-        UnsupportedFeature
-            For constructs sPyNNaker cannot run.
-        """
-        probe = schedule or Schedule.single(max(options.dt, 1.0))
-        lower_checked(network, probe, SPINNAKER, options)  # raises early
-
-    def _runnable(
-        self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
-        lowered: None,
-        settings: dict[str, Any],
-        *,
-        build_s: float,
-    ) -> SpiNNakerRunnable:
-        return SpiNNakerRunnable(network, schedule, options, build_s=build_s, **settings)
-
-
-def _neurons_per_core(network: Network, value: Any) -> dict[str, int]:
-    names = {p.name for p in network.populations}
-    if value is None:
-        return {}
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = {p.name: value for p in network.populations}
-    if not isinstance(value, dict):
-        raise IRValidationError(
-            "spinnaker", "neurons_per_core", value, "an integer or a dict population -> integer"
-        )
-    for name, count in value.items():
-        if name not in names:
-            raise IRValidationError(
-                "spinnaker", "neurons_per_core", name, "population names: " + ", ".join(sorted(names))
-            )
-        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 256:
-            raise IRValidationError(
-                "spinnaker", f"neurons_per_core[{name!r}]", count, "an integer in [1, 256]"
-            )
-    return dict(value)
-
-
-def _check_learning_phases(network: Network, schedule: Schedule) -> None:
-    plastic = {p.name for p in network.projections if p.plastic}
-    for phase in schedule.phases:
-        if phase.plastic is not None and not plastic <= set(phase.plastic):
-            raise UnsupportedFeature(
-                f"switching STDP off during a phase (phase {phase.name!r} sets plastic={phase.plastic!r}; "
-                "sPyNNaker cannot change a projection's plasticity between runs)",
-                BACKEND,
-                ("numba", "nest"),
-            )
-
-
 class SpiNNakerRunnable(PlannedRunnable):
     """A network lowered for sPyNNaker. Every :meth:`run` is a fresh sPyNNaker session."""
 
@@ -356,6 +203,150 @@ class SpiNNakerRunnable(PlannedRunnable):
                 )
             finally:
                 sim.end()
+
+
+class SpiNNakerBackend(Backend):
+    """SpiNNaker through sPyNNaker 1!7.4.1 (PyNN 0.13): a virtual board, a board, or spalloc.
+
+    Options of :meth:`compile`: ``dt`` (ms: 1.0, or 0.1 with ``time_scale_factor``),
+    ``numerics``, ``seed``, ``record`` (spikes; state ``v``; weights), ``progress`` (show
+    sPyNNaker's progress bars), the machine — ``virtual=True`` (``version`` 3 or 5), ``board=HOST``
+    + ``version``, ``spalloc=URL`` or ``cfg=PATH`` (see :mod:`.config`; without any, then
+    ``$SPIKEMEM_SPINNAKER``, then ``~/.spynnaker.cfg``) — ``time_scale_factor``,
+    ``neurons_per_core`` (int, or dict population -> int), ``run_dir`` (keep sPyNNaker's
+    reports there; default a temporary folder removed after the run), ``mode`` (sPyNNaker
+    report mode: Production, Info, Debug) and ``sim`` (a PyNN module to use instead of
+    ``pyNN.spiNNaker``, for tests).
+    """
+
+    name = BACKEND
+    runnable = SpiNNakerRunnable
+    capabilities = frozenset(
+        {
+            Capability.NUMERICS_SPINNAKER,
+            Capability.IF_CURR_EXP,
+            Capability.IF_CURR_DELTA,
+            Capability.SPIKE_SOURCE_ARRAY,
+            Capability.SPIKE_SOURCE_POISSON,
+            Capability.STDP,
+            Capability.SCHEDULE,
+            Capability.RECORD_STATE,
+            Capability.RECORD_WEIGHTS,
+            Capability.HARDWARE,
+        }
+    )
+
+    def __init__(self) -> None:
+        from importlib.util import find_spec
+
+        for module in ("spynnaker", "pyNN"):
+            if find_spec(module) is None:
+                raise ImportError(f"the spinnaker backend needs {module}: pip install 'spikemem[spinnaker]'")
+
+    def _check_options(
+        self,
+        network: Network,
+        schedule: Schedule | None,
+        options: CompileOptions,
+        *,
+        progress: bool | None,
+        virtual: bool = False,
+        board: str | None = None,
+        version: int | None = None,
+        spalloc: str | None = None,
+        cfg: str | None = None,
+        time_scale_factor: float | None = None,
+        neurons_per_core: int | dict | None = None,
+        run_dir: str | None = None,
+        mode: str = "Info",
+        sim: Any = None,
+    ) -> dict[str, Any]:
+        """Check the sPyNNaker options and choose the machine; see the class docstring.
+
+        Raises
+        ------
+        IRValidationError
+            For a bad option.
+        SpiNNakerConfigError
+            For a missing or bad machine configuration (names the key, shows a snippet).
+        UnsupportedFeature
+            For time steps other than 1.0 and 0.1 ms (the message says which steps are legal),
+            state variables other than ``v`` and phases that switch STDP off.
+        """
+        check_spinnaker_dt(options.dt, time_scale_factor)
+        if mode not in ("Production", "Info", "Debug"):
+            raise IRValidationError("spinnaker", "mode", mode, "Production, Info or Debug")
+        machine = machine_config(virtual=virtual, board=board, version=version, spalloc=spalloc, cfg=cfg)
+        npc = _neurons_per_core(network, neurons_per_core)
+        if options.numerics != "spinnaker":
+            # stack: here, Backend.compile, its caller
+            warnings.warn(f"network {network.name!r}: {NUMERICS_DIFFERENCES}", RuntimeWarning, stacklevel=3)
+        for name in options.record.state:
+            for var in options.record.state[name]:
+                if var != "v":
+                    raise UnsupportedFeature(
+                        f"recording {var!r} (population {name!r})", BACKEND, ("numba", "nest")
+                    )
+        if schedule is not None:
+            _check_learning_phases(network, schedule)
+        return {
+            "machine": machine,
+            "time_scale_factor": time_scale_factor,
+            "neurons_per_core": npc,
+            "run_dir": run_dir,
+            "mode": mode,
+            "progress": progress,
+            "sim": sim,
+        }
+
+    def _lower(
+        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Check that sPyNNaker can run the network (each run's plan: :meth:`SpiNNakerRunnable.plan`).
+
+        Raises
+        ------
+        UnsupportedFeature
+            For constructs sPyNNaker cannot run.
+        """
+        probe = schedule or Schedule.single(max(options.dt, 1.0))
+        lower_checked(network, probe, SPINNAKER, options)  # raises early
+        return {}
+
+
+
+def _neurons_per_core(network: Network, value: Any) -> dict[str, int]:
+    names = {p.name for p in network.populations}
+    if value is None:
+        return {}
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = {p.name: value for p in network.populations}
+    if not isinstance(value, dict):
+        raise IRValidationError(
+            "spinnaker", "neurons_per_core", value, "an integer or a dict population -> integer"
+        )
+    for name, count in value.items():
+        if name not in names:
+            raise IRValidationError(
+                "spinnaker", "neurons_per_core", name, "population names: " + ", ".join(sorted(names))
+            )
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 256:
+            raise IRValidationError(
+                "spinnaker", f"neurons_per_core[{name!r}]", count, "an integer in [1, 256]"
+            )
+    return dict(value)
+
+
+def _check_learning_phases(network: Network, schedule: Schedule) -> None:
+    plastic = {p.name for p in network.projections if p.plastic}
+    for phase in schedule.phases:
+        if phase.plastic is not None and not plastic <= set(phase.plastic):
+            raise UnsupportedFeature(
+                f"switching STDP off during a phase (phase {phase.name!r} sets plastic={phase.plastic!r}; "
+                "sPyNNaker cannot change a projection's plasticity between runs)",
+                BACKEND,
+                ("numba", "nest"),
+            )
 
 
 def versions() -> dict[str, str]:
