@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import time
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..ir.errors import UnsupportedFeature
@@ -21,7 +22,7 @@ from ..ir.record import RecordSpec
 from ..ir.schedule import Schedule
 from .options import CompileOptions, base_versions, check_compile, run_meta, schedule_for
 
-__all__ = ["Backend", "Capability", "Runnable", "UnsupportedFeature"]
+__all__ = ["Backend", "Capability", "Compilation", "Runnable", "UnsupportedFeature"]
 
 
 class Capability(str, enum.Enum):
@@ -47,17 +48,33 @@ class Capability(str, enum.Enum):
     HARDWARE = "hardware"
 
 
+@dataclass(frozen=True)
+class Compilation:
+    """What :meth:`Backend.compile` was given, checked.
+
+    Attributes
+    ----------
+    network : Network
+        The network.
+    schedule : Schedule or None
+        The schedule; ``None`` lets :meth:`Runnable.run` choose the length.
+    options : CompileOptions
+        The checked shared options (``dt`` in ms, numerics, seed, record).
+    """
+
+    network: Network
+    schedule: Schedule | None
+    options: CompileOptions
+
+
 class Runnable:
     """A compiled network, ready to run. Every :meth:`run` starts from the initial state.
 
     Parameters
     ----------
-    network : Network
-        The network as compiled.
-    schedule : Schedule or None
-        The compiled schedule; ``None`` lets :meth:`run` choose the length.
-    options : CompileOptions
-        The checked shared options (``dt`` in ms, numerics, seed, record).
+    compiled : Compilation
+        The network, schedule and checked shared options (kept as :attr:`network`,
+        :attr:`schedule`, :attr:`options`).
     progress : bool or None
         Whether to show a progress bar (``None``: the backend decides).
     build_s : float
@@ -67,18 +84,10 @@ class Runnable:
     backend: ClassVar[str] = ""
     """Name of the backend, stored in every Recording's metadata."""
 
-    def __init__(
-        self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
-        *,
-        progress: bool | None,
-        build_s: float,
-    ) -> None:
-        self.network = network
-        self.schedule = schedule
-        self.options = options
+    def __init__(self, compiled: Compilation, *, progress: bool | None, build_s: float) -> None:
+        self.network = compiled.network
+        self.schedule = compiled.schedule
+        self.options = compiled.options
         self.progress = progress
         self.build_s = build_s
 
@@ -184,27 +193,22 @@ class Backend:
             For constructs the backend cannot run.
         """
         checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
-        settings = self._check_options(network, schedule, checked, progress=progress, **options)
+        compiled = Compilation(network, schedule, checked)
+        settings = self._check_options(compiled, progress=progress, **options)
         started = time.perf_counter()
-        lowered = self._lower(network, schedule, checked, settings)
+        lowered = self._lower(compiled, settings)
         build_s = time.perf_counter() - started
-        return self._runnable(network, schedule, checked, build_s=build_s, **settings, **lowered)
+        return self._runnable(compiled, build_s=build_s, **settings, **lowered)
 
-    def _check_options(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, *, progress: bool | None
-    ) -> dict[str, Any]:
+    def _check_options(self, compiled: Compilation, *, progress: bool | None) -> dict[str, Any]:
         """Check the backend's own options (its keywords); return the :attr:`runnable`'s keywords."""
         return {"progress": progress}
 
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
         """Lower ``network`` for the engine (timed as ``build_s``) and raise early for what it
         cannot run; return what the :attr:`runnable` keeps of it, as its keywords."""
         raise NotImplementedError
 
-    def _runnable(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, **keywords: Any
-    ) -> Runnable:
+    def _runnable(self, compiled: Compilation, **keywords: Any) -> Runnable:
         """The :class:`Runnable` of a lowered network (a backend with several kinds overrides this)."""
-        return self.runnable(network, schedule, options, **keywords)
+        return self.runnable(compiled, **keywords)

@@ -15,8 +15,8 @@ from ...ir.errors import IRValidationError
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ...lowering import lower_dendrites, phase_infos, phase_steps, source_spikes
-from ..base import Backend, Capability, Runnable
-from ..options import CompileOptions, base_versions
+from ..base import Backend, Capability, Compilation, Runnable
+from ..options import base_versions
 from . import devices
 from .lowering import BACKEND, Plan, lower, phase_plan, single_phase_plan, weights_in_resolve_order
 from .network import STATE_NAMES, Objects, build_objects
@@ -77,9 +77,7 @@ class Brian2Backend(Backend):
 
     def _check_options(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         progress: bool | None,
         device: str = "runtime",
@@ -115,18 +113,15 @@ class Brian2Backend(Backend):
             "extra_prefs": dict(prefs or {}),
         }
 
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
         """The point-neuron network (dendrites lowered) and its Brian2 plan."""
-        lowered = _point_neurons(network, options.dt, options.seed)
-        return {"lowered": lowered, "plan": lower(lowered, options.dt, options.numerics, options.seed)}
+        o = compiled.options
+        lowered = _point_neurons(compiled.network, o.dt, o.seed)
+        return {"lowered": lowered, "plan": lower(lowered, o.dt, o.numerics, o.seed)}
 
     def _runnable(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         device: str,
         target: str | None,
@@ -137,9 +132,9 @@ class Brian2Backend(Backend):
         """A :class:`RuntimeRunnable` or, for the standalone devices, a :class:`StandaloneRunnable`."""
         if device == "runtime":
             target = devices.runtime_target(target)
-            return RuntimeRunnable(network, schedule, options, target=target, **keywords)
+            return RuntimeRunnable(compiled, target=target, **keywords)
         standalone = {"device": device, "build_dir": build_dir, "build_binary": build_binary}
-        return StandaloneRunnable(network, schedule, options, **standalone, **keywords)
+        return StandaloneRunnable(compiled, **standalone, **keywords)
 
 
 class Brian2Runnable(Runnable):
@@ -156,9 +151,7 @@ class Brian2Runnable(Runnable):
 
     def __init__(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         lowered: Network,
         plan: Plan,
@@ -166,7 +159,7 @@ class Brian2Runnable(Runnable):
         build_s: float,
         extra_prefs: dict,
     ) -> None:
-        super().__init__(network, schedule, options, progress=progress, build_s=build_s)
+        super().__init__(compiled, progress=progress, build_s=build_s)
         self.lowered = lowered
         self.plan = plan
         self.timings: dict[str, float] = {"lower_s": build_s}
@@ -271,14 +264,12 @@ class RuntimeRunnable(Brian2Runnable):
 
     def __init__(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         target: str,
         **settings: Any,
     ) -> None:
-        super().__init__(network, schedule, options, **settings)
+        super().__init__(compiled, **settings)
         self.target = target
         import brian2 as b2
 
@@ -346,16 +337,14 @@ class StandaloneRunnable(Brian2Runnable):
 
     def __init__(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         device: str,
         build_dir: str | None,
         build_binary: bool,
         **settings: Any,
     ) -> None:
-        super().__init__(network, schedule, options, **settings)
+        super().__init__(compiled, **settings)
         self.device = device
         self.build_binary = build_binary
         self._own_dir = build_dir is None

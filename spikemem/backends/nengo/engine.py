@@ -15,12 +15,11 @@ from typing import Any
 import numpy as np
 
 from ...ir.errors import IRValidationError
-from ...ir.network import Network
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
 from ...lowering import phase_infos
-from ..base import Backend, Capability, Runnable
-from ..options import CompileOptions, base_versions
+from ..base import Backend, Capability, Compilation, Runnable
+from ..options import base_versions
 from .lowering import BACKEND, NengoPlan, check_network, lower, synapse_filter
 
 
@@ -112,9 +111,7 @@ class NengoBackend(Backend):
         if find_spec("nengo") is None:
             raise ImportError("the nengo backend needs Nengo: pip install 'spikemem[nengo]'")
 
-    def _check_options(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, *, progress: bool | None
-    ) -> dict[str, Any]:
+    def _check_options(self, compiled: Compilation, *, progress: bool | None) -> dict[str, Any]:
         """Check ``progress`` (None, True or False).
 
         Raises
@@ -126,9 +123,7 @@ class NengoBackend(Backend):
             raise IRValidationError("compile", "progress", progress, "None, True or False")
         return {"progress": bool(progress)}
 
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
         """Check that the mapping can express ``network`` (each run's plan: :meth:`NengoRunnable.plan`).
 
         Raises
@@ -136,7 +131,7 @@ class NengoBackend(Backend):
         UnsupportedFeature
             For constructs the mapping cannot express.
         """
-        check_network(network)
+        check_network(compiled.network)
         return {}
 
 def build_model(plan: NengoPlan, record: RecordSpec, seed: int) -> tuple[Any, dict]:

@@ -30,8 +30,8 @@ from typing import Any
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
-from ..base import Backend, Capability
-from ..options import CompileOptions, base_versions
+from ..base import Backend, Capability, Compilation
+from ..options import base_versions
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan, lower_checked
 from ..pynn.runnable import PlannedRunnable
@@ -87,16 +87,14 @@ class NestRunnable(PlannedRunnable):
 
     def __init__(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         threads: int,
         stdp_exact: bool,
         sim: Any,
         build_s: float,
     ) -> None:
-        super().__init__(network, schedule, options, progress=None, build_s=build_s)
+        super().__init__(compiled, progress=None, build_s=build_s)
         self.stdp_exact = stdp_exact
         self.threads = threads
         self.sim = sim
@@ -199,9 +197,7 @@ class NestBackend(Backend):
 
     def _check_options(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         progress: bool | None,
         threads: int = 1,
@@ -215,6 +211,7 @@ class NestBackend(Backend):
         UnsupportedFeature
             For ``spinnaker`` numerics and time steps NEST cannot resolve.
         """
+        options = compiled.options
         if options.numerics != "exact":
             raise UnsupportedFeature(
                 f"numerics {options.numerics!r} (sPyNNaker's per-step scheme; NEST integrates exactly)",
@@ -228,19 +225,18 @@ class NestBackend(Backend):
             raise IRValidationError("compile", "stdp", stdp, "'exact' or 'approximate'")
         return {"threads": threads, "stdp_exact": stdp == "exact", "sim": sim}
 
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Check that NEST can run the network (the plan of each run is made by :meth:`NestRunnable.plan`).
+    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
+        """Check that NEST can run the network (each run's plan: :meth:`NestRunnable.plan`).
 
         Raises
         ------
         UnsupportedFeature
             For constructs NEST cannot run.
         """
-        probe = schedule or Schedule.single(max(options.dt, 1.0))
-        _check_tau_minus(network)
-        lower_checked(network, probe, NEST, options, stdp_exact=settings["stdp_exact"])  # raises early
+        probe = compiled.schedule or Schedule.single(max(compiled.options.dt, 1.0))
+        _check_tau_minus(compiled.network)
+        stdp_exact = settings["stdp_exact"]
+        lower_checked(compiled.network, probe, NEST, compiled.options, stdp_exact=stdp_exact)  # raises early
         return {}
 
 

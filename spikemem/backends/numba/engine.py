@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...ir.network import Network
 from ...ir.schedule import Schedule
-from ..base import Backend, Capability, Runnable
-from ..options import CompileOptions, base_versions
+from ..base import Backend, Capability, Compilation, Runnable
+from ..options import base_versions
 from .layout import BACKEND, Layout, build_layout
 
 CHUNK_STEPS = 20_000
@@ -22,15 +21,13 @@ class NumbaRunnable(Runnable):
 
     def __init__(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         layout: Layout,
         progress: bool | None,
         build_s: float,
     ) -> None:
-        super().__init__(network, schedule, options, progress=progress, build_s=build_s)
+        super().__init__(compiled, progress=progress, build_s=build_s)
         self.layout = layout
 
     def _execute(self, schedule: Schedule) -> Any:
@@ -70,11 +67,10 @@ class NumbaBackend(Backend):
         }
     )
 
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
         # the delay-rounding warning points at the caller of compile
-        return {"layout": build_layout(network, options.dt, options.numerics, options.seed, stacklevel=6)}
+        o = compiled.options
+        return {"layout": build_layout(compiled.network, o.dt, o.numerics, o.seed, stacklevel=6)}
 
 
 def versions() -> dict[str, str]:

@@ -22,8 +22,8 @@ from typing import Any
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
-from ..base import Backend, Capability
-from ..options import CompileOptions, base_versions
+from ..base import Backend, Capability, Compilation
+from ..options import base_versions
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_checked
 from ..pynn.runnable import PlannedRunnable
@@ -99,9 +99,7 @@ class SpiNNakerRunnable(PlannedRunnable):
 
     def __init__(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         machine: MachineConfig,
         time_scale_factor: float | None,
@@ -112,7 +110,7 @@ class SpiNNakerRunnable(PlannedRunnable):
         sim: Any,
         build_s: float,
     ) -> None:
-        super().__init__(network, schedule, options, progress=progress, build_s=build_s)
+        super().__init__(compiled, progress=progress, build_s=build_s)
         self.machine = machine
         self.time_scale_factor = time_scale_factor
         self.neurons_per_core = neurons_per_core
@@ -245,9 +243,7 @@ class SpiNNakerBackend(Backend):
 
     def _check_options(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: CompileOptions,
+        compiled: Compilation,
         *,
         progress: bool | None,
         virtual: bool = False,
@@ -273,6 +269,7 @@ class SpiNNakerBackend(Backend):
             For time steps other than 1.0 and 0.1 ms (the message says which steps are legal),
             state variables other than ``v`` and phases that switch STDP off.
         """
+        network, options = compiled.network, compiled.options
         check_spinnaker_dt(options.dt, time_scale_factor)
         if mode not in ("Production", "Info", "Debug"):
             raise IRValidationError("spinnaker", "mode", mode, "Production, Info or Debug")
@@ -287,8 +284,8 @@ class SpiNNakerBackend(Backend):
                     raise UnsupportedFeature(
                         f"recording {var!r} (population {name!r})", BACKEND, ("numba", "nest")
                     )
-        if schedule is not None:
-            _check_learning_phases(network, schedule)
+        if compiled.schedule is not None:
+            _check_learning_phases(network, compiled.schedule)
         return {
             "machine": machine,
             "time_scale_factor": time_scale_factor,
@@ -299,9 +296,7 @@ class SpiNNakerBackend(Backend):
             "sim": sim,
         }
 
-    def _lower(
-        self, network: Network, schedule: Schedule | None, options: CompileOptions, settings: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
         """Check that sPyNNaker can run the network (each run's plan: :meth:`SpiNNakerRunnable.plan`).
 
         Raises
@@ -309,8 +304,8 @@ class SpiNNakerBackend(Backend):
         UnsupportedFeature
             For constructs sPyNNaker cannot run.
         """
-        probe = schedule or Schedule.single(max(options.dt, 1.0))
-        lower_checked(network, probe, SPINNAKER, options)  # raises early
+        probe = compiled.schedule or Schedule.single(max(compiled.options.dt, 1.0))
+        lower_checked(compiled.network, probe, SPINNAKER, compiled.options)  # raises early
         return {}
 
 
