@@ -124,17 +124,9 @@ class Runnable:
 
     def meta(self, *, n_steps: int, timings: dict[str, float], **extra: Any) -> dict[str, Any]:
         """The metadata of a run of ``n_steps`` steps (:func:`~.options.run_meta`)."""
-        o = self.options
         return run_meta(
-            self.backend,
-            self.network,
-            versions=self.versions(),
-            dt=o.dt,
-            seed=o.seed,
-            numerics=o.numerics,
-            n_steps=n_steps,
-            timings=timings,
-            **extra,
+            self.backend, self.network, self.options,
+            versions=self.versions(), n_steps=n_steps, timings=timings, **extra,
         )
 
     def recording(

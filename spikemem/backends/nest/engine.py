@@ -30,11 +30,11 @@ from typing import Any
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
-from ..base import Backend, Capability, Compilation
+from ..base import Capability, Compilation
 from ..options import base_versions
+from ..pynn.backend import PlannedRunnable, PyNNBackend
 from ..pynn.build import build, read_recording, run_phases
-from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan, lower_checked
-from ..pynn.runnable import PlannedRunnable
+from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan
 
 BACKEND = "nest"
 
@@ -84,6 +84,7 @@ class NestRunnable(PlannedRunnable):
     """A network lowered for pyNN.nest. Every :meth:`run` is a fresh NEST kernel."""
 
     backend = BACKEND
+    dialect = NEST
 
     def __init__(
         self,
@@ -102,11 +103,6 @@ class NestRunnable(PlannedRunnable):
     def versions(self) -> dict[str, str]:
         """Versions of the software that produced a result."""
         return versions(self.sim)
-
-    def _plan(self, schedule: Schedule) -> NetworkPlan:
-        return lower_checked(
-            self.network, schedule, NEST, self.options, stdp_exact=self.stdp_exact, quiet=True
-        )
 
     def _execute(self, schedule: Schedule) -> Any:
         """Run ``schedule`` on NEST; return a Recording."""
@@ -159,7 +155,7 @@ class NestRunnable(PlannedRunnable):
                 pynn_logger.setLevel(level)
 
 
-class NestBackend(Backend):
+class NestBackend(PyNNBackend):
     """NEST through pyNN.nest: exact integration (``iaf_psc_exp`` / ``iaf_psc_delta``), CPU, MPI.
 
     Options of :meth:`compile`: ``dt`` (ms), ``numerics`` (only ``"exact"``), ``seed``,
@@ -177,6 +173,7 @@ class NestBackend(Backend):
     """
 
     name = BACKEND
+    dialect = NEST
     runnable = NestRunnable
     capabilities = frozenset(
         {
@@ -225,20 +222,8 @@ class NestBackend(Backend):
             raise IRValidationError("compile", "stdp", stdp, "'exact' or 'approximate'")
         return {"threads": threads, "stdp_exact": stdp == "exact", "sim": sim}
 
-    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
-        """Check that NEST can run the network (each run's plan: :meth:`NestRunnable.plan`).
-
-        Raises
-        ------
-        UnsupportedFeature
-            For constructs NEST cannot run.
-        """
-        probe = compiled.schedule or Schedule.single(max(compiled.options.dt, 1.0))
-        _check_tau_minus(compiled.network)
-        stdp_exact = settings["stdp_exact"]
-        lower_checked(compiled.network, probe, NEST, compiled.options, stdp_exact=stdp_exact)  # raises early
-        return {}
-
+    def _check_network(self, network: Network) -> None:
+        _check_tau_minus(network)
 
 
 def import_pynn_nest_spec() -> None:

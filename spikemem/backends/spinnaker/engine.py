@@ -22,11 +22,11 @@ from typing import Any
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
-from ..base import Backend, Capability, Compilation
+from ..base import Capability, Compilation
 from ..options import base_versions
+from ..pynn.backend import PlannedRunnable, PyNNBackend
 from ..pynn.build import build, read_recording, run_phases
-from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_checked
-from ..pynn.runnable import PlannedRunnable
+from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan
 from .config import MachineConfig, cfg_text, machine_config
 from .mapping import MappingReport, collect_mapping
 from .session import isolated_session
@@ -96,6 +96,7 @@ class SpiNNakerRunnable(PlannedRunnable):
     """A network lowered for sPyNNaker. Every :meth:`run` is a fresh sPyNNaker session."""
 
     backend = BACKEND
+    dialect = SPINNAKER
 
     def __init__(
         self,
@@ -118,9 +119,6 @@ class SpiNNakerRunnable(PlannedRunnable):
         self.mode = mode
         self.sim = sim
         self.last_mapping: MappingReport | None = None
-
-    def _plan(self, schedule: Schedule) -> NetworkPlan:
-        return lower_checked(self.network, schedule, SPINNAKER, self.options, quiet=True)
 
     def versions(self) -> dict[str, str]:
         """Versions of the software that produced a result."""
@@ -203,7 +201,7 @@ class SpiNNakerRunnable(PlannedRunnable):
                 sim.end()
 
 
-class SpiNNakerBackend(Backend):
+class SpiNNakerBackend(PyNNBackend):
     """SpiNNaker through sPyNNaker 1!7.4.1 (PyNN 0.13): a virtual board, a board, or spalloc.
 
     Options of :meth:`compile`: ``dt`` (ms: 1.0, or 0.1 with ``time_scale_factor``),
@@ -218,6 +216,7 @@ class SpiNNakerBackend(Backend):
     """
 
     name = BACKEND
+    dialect = SPINNAKER
     runnable = SpiNNakerRunnable
     capabilities = frozenset(
         {
@@ -295,19 +294,6 @@ class SpiNNakerBackend(Backend):
             "progress": progress,
             "sim": sim,
         }
-
-    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
-        """Check that sPyNNaker can run the network (each run's plan: :meth:`SpiNNakerRunnable.plan`).
-
-        Raises
-        ------
-        UnsupportedFeature
-            For constructs sPyNNaker cannot run.
-        """
-        probe = compiled.schedule or Schedule.single(max(compiled.options.dt, 1.0))
-        lower_checked(compiled.network, probe, SPINNAKER, compiled.options)  # raises early
-        return {}
-
 
 
 def _neurons_per_core(network: Network, value: Any) -> dict[str, int]:
