@@ -18,7 +18,6 @@ Each IR node type has a ``functools.singledispatch`` lowering function (:func:`l
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +26,8 @@ import numpy as np
 from ...ir import STDP, IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
 from ...ir.cells import DiscreteLIF
 from ...ir.dendrites import DendriticNeuron
-from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
-from ...lowering import Flat, flatten, phase_steps
+from ...lowering import Flat, Registry, flatten, phase_steps
 from . import codegen
 from .translation import NEURON_CONSTANTS, SOURCE_CELLS
 
@@ -39,36 +37,28 @@ BACKEND = "brian2"
 # --------------------------------------------------------------------------- per node type
 
 
-@functools.singledispatch
-def lower_cell(cell: Any) -> dict[str, Any]:
-    """What a cell becomes in Brian2: ``{"group": "neurons"|"sources", "parameters": {...}}``.
-
-    ``parameters`` maps each IR parameter to its :class:`~.translation.Translation`.
-
-    Raises
-    ------
-    UnsupportedFeature
-        For a cell type the backend cannot lower.
-    """
-    raise UnsupportedFeature(f"cell type {type(cell).__name__}", BACKEND)
+lower_cell = Registry(BACKEND, "cell type")
+"""What a cell becomes in Brian2: ``lower_cell(cell) -> {"group": "neurons"|"sources",
+"parameters": {...}}``, ``parameters`` mapping each IR parameter to its
+:class:`~.translation.Translation`; :class:`UnsupportedFeature` for a cell type it cannot lower."""
 
 
-@lower_cell.register
+@lower_cell.register(IF_curr_exp)
 def _(cell: IF_curr_exp) -> dict[str, Any]:
     return {"group": "neurons", "parameters": NEURON_CONSTANTS["IF_curr_exp"]}
 
 
-@lower_cell.register
+@lower_cell.register(IF_curr_delta)
 def _(cell: IF_curr_delta) -> dict[str, Any]:
     return {"group": "neurons", "parameters": NEURON_CONSTANTS["IF_curr_delta"]}
 
 
-@lower_cell.register
+@lower_cell.register(DiscreteLIF)
 def _(cell: DiscreteLIF) -> dict[str, Any]:
     return {"group": "neurons", "parameters": NEURON_CONSTANTS["DiscreteLIF"]}
 
 
-@lower_cell.register
+@lower_cell.register(DendriticNeuron)
 def _(cell: DendriticNeuron) -> dict[str, Any]:
     return {
         "group": "neurons",
@@ -77,19 +67,19 @@ def _(cell: DendriticNeuron) -> dict[str, Any]:
     }
 
 
-@lower_cell.register
+@lower_cell.register(SpikeSourceArray)
 def _(cell: SpikeSourceArray) -> dict[str, Any]:
     return {"group": "sources", "parameters": SOURCE_CELLS["SpikeSourceArray"]}
 
 
-@lower_cell.register
+@lower_cell.register(SpikeSourcePoisson)
 def _(cell: SpikeSourcePoisson) -> dict[str, Any]:
     return {"group": "sources", "parameters": SOURCE_CELLS["SpikeSourcePoisson"]}
 
 
-@functools.singledispatch
-def lower_rule(rule: Any, delay_steps: int) -> dict[str, float]:
-    """Per-synapse values of the Brian2 STDP variables for one plasticity rule.
+lower_rule = Registry(BACKEND, "plasticity rule")
+"""Per-synapse values of the Brian2 STDP variables for one plasticity rule:
+``lower_rule(rule, delay_steps)``.
 
     Parameters
     ----------
@@ -109,10 +99,9 @@ def lower_rule(rule: Any, delay_steps: int) -> dict[str, float]:
     UnsupportedFeature
         For a rule the backend cannot lower.
     """
-    raise UnsupportedFeature(f"plasticity rule {type(rule).__name__}", BACKEND)
 
 
-@lower_rule.register
+@lower_rule.register(STDP)
 def _(rule: STDP, delay_steps: int) -> dict[str, float]:
     a_plus, a_minus = rule.scaled_amplitudes
     a_pre, a_post = {"dendritic": (0, delay_steps), "axonal": (delay_steps, 0), "none": (0, 0)}[

@@ -32,7 +32,7 @@ from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, Compilation
 from ..options import base_versions
-from ..pynn.backend import PlannedRunnable, PyNNBackend
+from ..pynn.backend import PYNN_CAPABILITIES, PlannedRunnable, PyNNBackend
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan
 
@@ -175,19 +175,7 @@ class NestBackend(PyNNBackend):
     name = BACKEND
     dialect = NEST
     runnable = NestRunnable
-    capabilities = frozenset(
-        {
-            Capability.NUMERICS_EXACT,
-            Capability.IF_CURR_EXP,
-            Capability.IF_CURR_DELTA,
-            Capability.SPIKE_SOURCE_ARRAY,
-            Capability.SPIKE_SOURCE_POISSON,
-            Capability.STDP,
-            Capability.SCHEDULE,
-            Capability.RECORD_STATE,
-            Capability.RECORD_WEIGHTS,
-        }
-    )
+    capabilities = PYNN_CAPABILITIES | {Capability.NUMERICS_EXACT}
 
     def __init__(self) -> None:
         import_pynn_nest_spec()

@@ -8,10 +8,24 @@ from typing import Any, ClassVar
 
 from ...ir.network import Network
 from ...ir.schedule import Schedule
-from ..base import Backend, Compilation, Runnable
+from ..base import Backend, Capability, Compilation, Runnable
 from .lowering import Dialect, NetworkPlan, lower_checked
 
-__all__ = ["PlannedRunnable", "PyNNBackend"]
+__all__ = ["PYNN_CAPABILITIES", "PlannedRunnable", "PyNNBackend"]
+
+PYNN_CAPABILITIES = frozenset(
+    {
+        Capability.IF_CURR_EXP,
+        Capability.IF_CURR_DELTA,
+        Capability.SPIKE_SOURCE_ARRAY,
+        Capability.SPIKE_SOURCE_POISSON,
+        Capability.STDP,
+        Capability.SCHEDULE,
+        Capability.RECORD_STATE,
+        Capability.RECORD_WEIGHTS,
+    }
+)
+"""What the shared PyNN lowering runs on every simulator (each adds its numerics)."""
 
 
 class PlannedRunnable(Runnable):

@@ -24,7 +24,7 @@ from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, Compilation
 from ..options import base_versions
-from ..pynn.backend import PlannedRunnable, PyNNBackend
+from ..pynn.backend import PYNN_CAPABILITIES, PlannedRunnable, PyNNBackend
 from ..pynn.build import build, read_recording, run_phases
 from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan
 from .config import MachineConfig, cfg_text, machine_config
@@ -218,20 +218,7 @@ class SpiNNakerBackend(PyNNBackend):
     name = BACKEND
     dialect = SPINNAKER
     runnable = SpiNNakerRunnable
-    capabilities = frozenset(
-        {
-            Capability.NUMERICS_SPINNAKER,
-            Capability.IF_CURR_EXP,
-            Capability.IF_CURR_DELTA,
-            Capability.SPIKE_SOURCE_ARRAY,
-            Capability.SPIKE_SOURCE_POISSON,
-            Capability.STDP,
-            Capability.SCHEDULE,
-            Capability.RECORD_STATE,
-            Capability.RECORD_WEIGHTS,
-            Capability.HARDWARE,
-        }
-    )
+    capabilities = PYNN_CAPABILITIES | {Capability.NUMERICS_SPINNAKER, Capability.HARDWARE}
 
     def __init__(self) -> None:
         from importlib.util import find_spec
