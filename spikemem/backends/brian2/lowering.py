@@ -18,6 +18,7 @@ Each IR node type has a ``functools.singledispatch`` lowering function (:func:`l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,38 +44,19 @@ lower_cell = Registry(BACKEND, "cell type")
 :class:`~.translation.Translation`; :class:`UnsupportedFeature` for a cell type it cannot lower."""
 
 
-@lower_cell.register(IF_curr_exp)
-def _(cell: IF_curr_exp) -> dict[str, Any]:
-    return {"group": "neurons", "parameters": NEURON_CONSTANTS["IF_curr_exp"]}
+def _lowers_to(group: str, parameters: dict[str, Any], **extra: str) -> Callable[[Any], dict[str, Any]]:
+    """A :data:`lower_cell` function: the cell joins ``group`` with its ``parameters`` translations."""
+    return lambda cell: {"group": group, "parameters": parameters, **extra}
 
 
-@lower_cell.register(IF_curr_delta)
-def _(cell: IF_curr_delta) -> dict[str, Any]:
-    return {"group": "neurons", "parameters": NEURON_CONSTANTS["IF_curr_delta"]}
-
-
-@lower_cell.register(DiscreteLIF)
-def _(cell: DiscreteLIF) -> dict[str, Any]:
-    return {"group": "neurons", "parameters": NEURON_CONSTANTS["DiscreteLIF"]}
-
-
-@lower_cell.register(DendriticNeuron)
-def _(cell: DendriticNeuron) -> dict[str, Any]:
-    return {
-        "group": "neurons",
-        "parameters": NEURON_CONSTANTS["DendriticNeuron"],
-        "lowered": "lower_dendrites",
-    }
-
-
-@lower_cell.register(SpikeSourceArray)
-def _(cell: SpikeSourceArray) -> dict[str, Any]:
-    return {"group": "sources", "parameters": SOURCE_CELLS["SpikeSourceArray"]}
-
-
-@lower_cell.register(SpikeSourcePoisson)
-def _(cell: SpikeSourcePoisson) -> dict[str, Any]:
-    return {"group": "sources", "parameters": SOURCE_CELLS["SpikeSourcePoisson"]}
+lower_cell.register(IF_curr_exp)(_lowers_to("neurons", NEURON_CONSTANTS["IF_curr_exp"]))
+lower_cell.register(IF_curr_delta)(_lowers_to("neurons", NEURON_CONSTANTS["IF_curr_delta"]))
+lower_cell.register(DiscreteLIF)(_lowers_to("neurons", NEURON_CONSTANTS["DiscreteLIF"]))
+lower_cell.register(DendriticNeuron)(
+    _lowers_to("neurons", NEURON_CONSTANTS["DendriticNeuron"], lowered="lower_dendrites")
+)
+lower_cell.register(SpikeSourceArray)(_lowers_to("sources", SOURCE_CELLS["SpikeSourceArray"]))
+lower_cell.register(SpikeSourcePoisson)(_lowers_to("sources", SOURCE_CELLS["SpikeSourcePoisson"]))
 
 
 lower_rule = Registry(BACKEND, "plasticity rule")
