@@ -1,13 +1,28 @@
-"""Backend and Runnable protocols and capabilities."""
+"""The backend skeleton: capabilities, and the :class:`Backend` / :class:`Runnable` base classes.
+
+Every backend compiles the same way: check the shared options (:func:`~.options.check_compile`),
+check its own, lower the network (timed: ``build_s``) and wrap the result in a
+:class:`Runnable`; every run chooses its schedule (:func:`~.options.schedule_for`), executes
+and returns a :class:`~spikemem.results.Recording` whose metadata (:func:`~.options.run_meta`)
+has the same keys everywhere. A backend writes only what differs: its option checks
+(:meth:`Backend._check_options`), its lowering (:meth:`Backend._lower`), its Runnable
+(:meth:`Backend._runnable`) and the Runnable's execution (:meth:`Runnable._execute`).
+"""
 
 from __future__ import annotations
 
 import enum
-from typing import Any, Protocol
+import time
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from ..ir.errors import UnsupportedFeature
+from ..ir.network import Network
+from ..ir.record import RecordSpec
+from ..ir.schedule import Schedule
+from .options import CompileOptions, base_versions, check_compile, run_meta, schedule_for
 
-__all__ = ["Backend", "Capability", "Runnable", "UnsupportedFeature"]
+__all__ = ["Backend", "Capability", "Compilation", "Runnable", "UnsupportedFeature"]
 
 
 class Capability(str, enum.Enum):
@@ -33,20 +48,159 @@ class Capability(str, enum.Enum):
     HARDWARE = "hardware"
 
 
-class Runnable(Protocol):
-    """A compiled network, ready to run. ``run`` always starts from the initial state."""
+@dataclass(frozen=True)
+class Compilation:
+    """What :meth:`Backend.compile` was given, checked.
+
+    Attributes
+    ----------
+    network : Network
+        The network.
+    schedule : Schedule or None
+        The schedule; ``None`` lets :meth:`Runnable.run` choose the length.
+    options : CompileOptions
+        The checked shared options (``dt`` in ms, numerics, seed, record).
+    """
+
+    network: Network
+    schedule: Schedule | None
+    options: CompileOptions
+
+
+class Runnable:
+    """A compiled network, ready to run. Every :meth:`run` starts from the initial state.
+
+    Parameters
+    ----------
+    compiled : Compilation
+        The network, schedule and checked shared options (kept as :attr:`network`,
+        :attr:`schedule`, :attr:`options`).
+    progress : bool or None
+        Whether to show a progress bar (``None``: the backend decides).
+    build_s : float
+        Seconds the lowering took at compile time (s).
+    """
+
+    backend: ClassVar[str] = ""
+    """Name of the backend, stored in every Recording's metadata."""
+
+    def __init__(self, compiled: Compilation, *, progress: bool | None, build_s: float) -> None:
+        self.network = compiled.network
+        self.schedule = compiled.schedule
+        self.options = compiled.options
+        self.progress = progress
+        self.build_s = build_s
+
+    @property
+    def seed(self) -> int:
+        """The compile seed."""
+        return self.options.seed
+
+    @property
+    def record(self) -> RecordSpec:
+        """What the runs record."""
+        return self.options.record
 
     def run(self, duration: float | None = None) -> Any:
-        """Run the schedule (or ``duration`` ms when compiled without one); return a Recording."""
-        ...
+        """Run the schedule, or ``duration`` ms when compiled without one.
+
+        Returns
+        -------
+        spikemem.results.Recording
+        """
+        return self._execute(self.schedule_for(duration))
+
+    def schedule_for(self, duration: float | None) -> Schedule:
+        """The schedule of a run: the compiled one, or one phase of ``duration`` ms."""
+        return schedule_for(self.schedule, duration)
+
+    def _execute(self, schedule: Schedule) -> Any:
+        """Run ``schedule`` from the initial state; return a Recording (each backend's own)."""
+        raise NotImplementedError
+
+    def versions(self) -> dict[str, str]:
+        """Versions of the software that produced a result (a backend adds its simulator's)."""
+        return base_versions()
+
+    def meta(self, *, n_steps: int, timings: dict[str, float], **extra: Any) -> dict[str, Any]:
+        """The metadata of a run of ``n_steps`` steps (:func:`~.options.run_meta`)."""
+        return run_meta(
+            self.backend, self.network, self.options,
+            versions=self.versions(), n_steps=n_steps, timings=timings, **extra,
+        )
+
+    def recording(
+        self,
+        *,
+        populations: dict[str, int],
+        spikes: dict,
+        state: dict,
+        weights: dict,
+        phases: list,
+        meta: dict[str, Any],
+    ) -> Any:
+        """The :class:`~spikemem.results.Recording` of a run, at the compile time step."""
+        from ..results import Recording
+
+        return Recording(
+            dt=self.options.dt, populations=populations, spikes=spikes, state=state, weights=weights,
+            phases=phases, meta=meta,
+        )
 
 
-class Backend(Protocol):
-    """A compiler from the IR to one engine."""
+class Backend:
+    """A compiler from the IR to one engine.
 
-    name: str
-    capabilities: frozenset
+    :meth:`compile` takes the options every backend shares (``dt`` in ms, ``numerics``,
+    ``seed``, ``record``, ``progress``) and the backend's own (keywords of
+    :meth:`_check_options`); it makes a :attr:`runnable` from the checked options, the
+    settings :meth:`_check_options` returns and the products of :meth:`_lower`.
+    """
 
-    def compile(self, network: Any, schedule: Any = None, **options: Any) -> Runnable:
-        """Compile ``network`` (and ``schedule``) into a :class:`Runnable`."""
-        ...
+    name: ClassVar[str] = ""
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    runnable: ClassVar[type[Runnable]] = Runnable
+    """The class of the compiled network."""
+
+    def compile(
+        self,
+        network: Network,
+        schedule: Schedule | None = None,
+        *,
+        dt: float | None = None,
+        numerics: str | None = None,
+        seed: int = 0,
+        record: RecordSpec | None = None,
+        progress: bool | None = None,
+        **options: Any,
+    ) -> Runnable:
+        """Compile ``network`` (and ``schedule``) into a :class:`Runnable`; the backend's class
+        docstring lists its options.
+
+        Raises
+        ------
+        IRValidationError
+            For a bad option (naming it and what is allowed).
+        UnsupportedFeature
+            For constructs the backend cannot run.
+        """
+        checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
+        compiled = Compilation(network, schedule, checked)
+        settings = self._check_options(compiled, progress=progress, **options)
+        started = time.perf_counter()
+        lowered = self._lower(compiled, settings)
+        build_s = time.perf_counter() - started
+        return self._runnable(compiled, build_s=build_s, **settings, **lowered)
+
+    def _check_options(self, compiled: Compilation, *, progress: bool | None) -> dict[str, Any]:
+        """Check the backend's own options (its keywords); return the :attr:`runnable`'s keywords."""
+        return {"progress": progress}
+
+    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
+        """Lower ``network`` for the engine (timed as ``build_s``) and raise early for what it
+        cannot run; return what the :attr:`runnable` keeps of it, as its keywords."""
+        raise NotImplementedError
+
+    def _runnable(self, compiled: Compilation, **keywords: Any) -> Runnable:
+        """The :class:`Runnable` of a lowered network (a backend with several kinds overrides this)."""
+        return self.runnable(compiled, **keywords)

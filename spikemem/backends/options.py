@@ -89,29 +89,27 @@ def base_versions() -> dict[str, str]:
 def run_meta(
     backend: str,
     network: Network,
+    options: CompileOptions,
     *,
     versions: dict[str, str],
-    dt: float,
-    seed: int,
-    numerics: str,
     n_steps: int,
     timings: dict[str, float],
     **extra: Any,
 ) -> dict[str, Any]:
     """The metadata every backend stores with a Recording (``extra`` adds backend-specific keys).
 
-    ``duration_ms`` is ``n_steps·dt``; ``ir_hash`` is the network's content hash, so a result can
-    be traced back to the exact network that produced it.
+    ``duration_ms`` is ``n_steps·dt`` (ms); ``ir_hash`` is the network's content hash, so a
+    result can be traced back to the exact network that produced it; ``timings`` in s.
     """
     return {
         "backend": backend,
         "versions": versions,
-        "dt": dt,
-        "seed": seed,
-        "numerics": numerics,
+        "dt": options.dt,
+        "seed": options.seed,
+        "numerics": options.numerics,
         "ir_hash": network.content_hash(),
         "network": network.name,
-        "duration_ms": float(n_steps * dt),
+        "duration_ms": float(n_steps * options.dt),
         "timings": timings,
         **extra,
     }

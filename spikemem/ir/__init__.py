@@ -10,7 +10,6 @@ from .connectivity import Synapses, delay_steps, resolve
 from .connectors import AllToAll, FixedProbability, FromList, OneToOne
 from .dendrites import DendriticNeuron
 from .errors import IRValidationError, UnsupportedFeature
-from .lowering import lower_dendrites
 from .network import NUMERICS, Network
 from .plasticity import STDP, Additive, Multiplicative, SpikePair
 from .population import Population, PopulationView
@@ -47,7 +46,6 @@ __all__ = [
     "Synapses",
     "UnsupportedFeature",
     "delay_steps",
-    "lower_dendrites",
     "resolve",
     "schedule_from_dict",
     "schedule_to_dict",

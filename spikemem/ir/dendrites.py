@@ -21,7 +21,7 @@ steps) and volleys more than ``2W`` steps apart, a segment's count is exactly th
 segment spike is lost, and its −1 event later leaves the count below 0: keep volleys apart.
 
 The same counters are ordinary ``IF_curr_delta`` neurons without leak: +1 mV at arrival,
-−1 mV one window later, threshold ``count − 0.5``. :func:`spikemem.ir.lowering.lower_dendrites`
+−1 mV one window later, threshold ``count − 0.5``. :func:`spikemem.lowering.lower_dendrites`
 rewrites a network that way for backends without native segments; the native and lowered
 forms give the same spikes (tested).
 """

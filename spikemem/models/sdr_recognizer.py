@@ -21,6 +21,7 @@ import numpy as np
 from .. import ir
 from ..backends import compile as compile_network
 from ..ir.record import RecordSpec
+from ..lowering import lower_dendrites
 from ..sdr.exact import p_any_segment, p_false_match, p_false_negative
 from ..sdr.stats import clopper_pearson
 
@@ -208,14 +209,14 @@ def measure(params: RecognizerParams, *, backend: str = "numba", lowered: bool =
     backend : str
         Backend that runs the network.
     lowered : bool
-        Run the point-neuron lowering (:func:`spikemem.ir.lower_dendrites`) instead of native
+        Run the point-neuron lowering (:func:`spikemem.lowering.lower_dendrites`) instead of native
         segments.
     confidence : float
         Level of the Clopper–Pearson interval.
     """
     network, _ = build(params)
     if lowered:
-        network = ir.lower_dendrites(network, seed=params.seed)
+        network = lower_dendrites(network, seed=params.seed)
     duration = params.presentations * spacing_steps(params) * params.dt
     started = time.perf_counter()
     runnable = compile_network(network, backend=backend, seed=params.seed, record=RecordSpec(spikes=("R",), weights=False))

@@ -17,20 +17,9 @@ by ``int(condition)``: ``1·a + 0·b`` equals ``a`` exactly for finite ``b``.
 
 from __future__ import annotations
 
-NEURON_CONSTANTS = (
-    "P22",
-    "c0",
-    "P21e",
-    "P21i",
-    "P11e",
-    "P11i",
-    "scale_e",
-    "scale_i",
-    "jump",
-    "v_thresh",
-    "v_reset",
-    "sub",
-)
+from ...lowering import LINEAR_CONSTANTS
+
+NEURON_CONSTANTS = (*LINEAR_CONSTANTS, "v_reset", "sub")
 
 
 def buffer_names(receptor: str, depth: int) -> list[str]:

@@ -13,17 +13,16 @@ import numpy as np
 
 from ...ir.errors import IRValidationError
 from ...ir.network import Network
-from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability
-from ..common import phase_infos, phase_steps, source_spikes
-from ..options import base_versions, check_compile, run_meta, schedule_for
+from ...lowering import lower_dendrites, phase_infos, phase_steps, source_spikes
+from ..base import Backend, Capability, Compilation, Runnable
+from ..options import base_versions
 from . import devices
 from .lowering import BACKEND, Plan, lower, phase_plan, single_phase_plan, weights_in_resolve_order
 from .network import STATE_NAMES, Objects, build_objects
 
 
-class Brian2Backend:
+class Brian2Backend(Backend):
     """Brian2 (the field's reference simulator) and brian2cuda (GPU).
 
     Options of :meth:`compile`, besides those every backend takes (``dt`` in ms, ``numerics``,
@@ -76,25 +75,26 @@ class Brian2Backend:
         }
     )
 
-    def compile(
+    def _check_options(
         self,
-        network: Network,
-        schedule: Schedule | None = None,
+        compiled: Compilation,
         *,
-        dt: float | None = None,
-        numerics: str | None = None,
-        seed: int = 0,
-        record: RecordSpec | None = None,
-        progress: bool | None = None,
+        progress: bool | None,
         device: str = "runtime",
         target: str | None = None,
         build_dir: str | None = None,
         build_binary: bool = True,
         prefs: dict | None = None,
-    ) -> Brian2Runnable:
-        """Compile ``network`` for Brian2; see the class docstring for the options."""
-        checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
-        dt, numerics, seed, record = checked.dt, checked.numerics, checked.seed, checked.record
+    ) -> dict[str, Any]:
+        """Check the Brian2 options; see the class docstring.
+
+        Raises
+        ------
+        IRValidationError
+            For a bad option.
+        ImportError
+            When Brian2 is missing.
+        """
         if device not in devices.DEVICES:
             raise IRValidationError("compile", "device", device, "one of " + ", ".join(devices.DEVICES))
         if target is not None and (device != "runtime" or target not in devices.TARGETS):
@@ -104,62 +104,73 @@ class Brian2Backend:
             raise IRValidationError("compile", "prefs", prefs, "None or a dict of Brian2 preferences")
         import brian2  # noqa: F401 - fail here, with ImportError, when Brian2 is missing
 
-        started = time.perf_counter()
-        lowered = _point_neurons(network, dt, int(seed))
-        plan = lower(lowered, dt, numerics, int(seed))
-        lower_s = time.perf_counter() - started
-        options = dict(
-            network=network,
-            lowered=lowered,
-            schedule=schedule,
-            plan=plan,
-            seed=int(seed),
-            record=record,
-            progress=progress,
-            lower_s=lower_s,
-            extra_prefs=dict(prefs or {}),
-        )
+        return {
+            "progress": progress,
+            "device": device,
+            "target": target,
+            "build_dir": build_dir,
+            "build_binary": bool(build_binary),
+            "extra_prefs": dict(prefs or {}),
+        }
+
+    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
+        """The point-neuron network (dendrites lowered) and its Brian2 plan."""
+        o = compiled.options
+        lowered = _point_neurons(compiled.network, o.dt, o.seed)
+        return {"lowered": lowered, "plan": lower(lowered, o.dt, o.numerics, o.seed)}
+
+    def _runnable(
+        self,
+        compiled: Compilation,
+        *,
+        device: str,
+        target: str | None,
+        build_dir: str | None,
+        build_binary: bool,
+        **keywords: Any,
+    ) -> Brian2Runnable:
+        """A :class:`RuntimeRunnable` or, for the standalone devices, a :class:`StandaloneRunnable`."""
         if device == "runtime":
-            return RuntimeRunnable(target=devices.runtime_target(target), **options)
-        return StandaloneRunnable(
-            device=device, build_dir=build_dir, build_binary=bool(build_binary), **options
-        )
+            target = devices.runtime_target(target)
+            return RuntimeRunnable(compiled, target=target, **keywords)
+        standalone = {"device": device, "build_dir": build_dir, "build_binary": build_binary}
+        return StandaloneRunnable(compiled, **standalone, **keywords)
 
 
-class Brian2Runnable:
-    """A network compiled for Brian2. Every :meth:`run` starts from the initial state."""
+class Brian2Runnable(Runnable):
+    """A network compiled for Brian2. Every :meth:`run` starts from the initial state.
 
+    ``lowered`` is the network Brian2 runs (dendrites as point neurons), ``plan`` its Brian2
+    plan; ``timings`` holds ``lower_s`` (the compile-time lowering, also ``build_s``) and the
+    build and compile times of the device (s).
+    """
+
+    backend = BACKEND
     device = "runtime"
     target: str | None = None
 
     def __init__(
         self,
+        compiled: Compilation,
         *,
-        network: Network,
         lowered: Network,
-        schedule: Schedule | None,
         plan: Plan,
-        seed: int,
-        record: RecordSpec,
         progress: bool | None,
-        lower_s: float,
+        build_s: float,
         extra_prefs: dict,
     ) -> None:
-        self.network = network
+        super().__init__(compiled, progress=progress, build_s=build_s)
         self.lowered = lowered
-        self.schedule = schedule
         self.plan = plan
-        self.seed = seed
-        self.record = record
-        self.progress = progress
-        self.timings: dict[str, float] = {"lower_s": lower_s}
+        self.timings: dict[str, float] = {"lower_s": build_s}
         self.extra_prefs = extra_prefs
+
+    def versions(self) -> dict[str, str]:
+        """Versions of the software that produced a result."""
+        return versions()
 
     def _prefs(self) -> dict:
         return devices.preference_values(self.target, self.device, self.extra_prefs)
-
-    def _schedule_for(self, duration: float | None) -> Schedule:
-        return schedule_for(self.schedule, duration)
 
     def close(self) -> None:
         """Release the resources (standalone: the temporary project folder)."""
@@ -180,7 +191,7 @@ class Brian2Runnable:
         weights: dict,
         timings: dict,
     ) -> Any:
-        from ...results import Recording, SpikeTrains, StateTrace
+        from ...results import SpikeTrains, StateTrace
 
         flat = self.plan.flat
         dt = flat.dt
@@ -212,27 +223,10 @@ class Brian2Runnable:
                     dt=dt,
                 )
                 column += size
+        meta = self.meta(n_steps=int(starts[-1]), timings=timings, device=self.device, target=self.target)
         phases = phase_infos(schedule, starts)
-        meta = run_meta(
-            BACKEND,
-            self.network,
-            versions=versions(),
-            dt=dt,
-            seed=self.seed,
-            numerics=flat.numerics,
-            n_steps=int(starts[-1]),
-            timings=timings,
-            device=self.device,
-            target=self.target,
-        )
-        return Recording(
-            dt=dt,
-            populations=sizes,
-            spikes=trains,
-            state=traces,
-            weights=weights,
-            phases=phases,
-            meta=meta,
+        return self.recording(
+            populations=sizes, spikes=trains, state=traces, weights=weights, phases=phases, meta=meta
         )
 
     def _phase_weights(
@@ -268,8 +262,14 @@ class Brian2Runnable:
 class RuntimeRunnable(Brian2Runnable):
     """Runs on Brian2's runtime device (Cython or numpy code generation) from this process."""
 
-    def __init__(self, *, target: str, **options: Any) -> None:
-        super().__init__(**options)
+    def __init__(
+        self,
+        compiled: Compilation,
+        *,
+        target: str,
+        **settings: Any,
+    ) -> None:
+        super().__init__(compiled, **settings)
         self.target = target
         import brian2 as b2
 
@@ -287,11 +287,10 @@ class RuntimeRunnable(Brian2Runnable):
         self.timings["build_s"] = built - started + self.timings["lower_s"]
         self.timings["compile_s"] = time.perf_counter() - built
 
-    def run(self, duration: float | None = None) -> Any:
-        """Run the schedule (or ``duration`` ms when compiled without one); return a Recording."""
+    def _execute(self, schedule: Schedule) -> Any:
+        """Run ``schedule`` from the stored initial state; return a Recording."""
         import brian2 as b2
 
-        schedule = self._schedule_for(duration)
         plan, objs = self.plan, self.objects
         flat = plan.flat
         dt = flat.dt
@@ -336,8 +335,16 @@ class StandaloneRunnable(Brian2Runnable):
     """A cpp_standalone or cuda_standalone project: built once per schedule, its binary run
     for every :meth:`run` and its result files read without Brian2."""
 
-    def __init__(self, *, device: str, build_dir: str | None, build_binary: bool, **options: Any) -> None:
-        super().__init__(**options)
+    def __init__(
+        self,
+        compiled: Compilation,
+        *,
+        device: str,
+        build_dir: str | None,
+        build_binary: bool,
+        **settings: Any,
+    ) -> None:
+        super().__init__(compiled, **settings)
         self.device = device
         self.build_binary = build_binary
         self._own_dir = build_dir is None
@@ -378,9 +385,8 @@ class StandaloneRunnable(Brian2Runnable):
         self.timings["compile_s"] = make_s
         self._built_for = schedule
 
-    def run(self, duration: float | None = None) -> Any:
+    def _execute(self, schedule: Schedule) -> Any:
         """Run the compiled binary (building first when compiled without a schedule)."""
-        schedule = self._schedule_for(duration)
         if self.schedule is None and (
             self._built_for is None or self._built_for.duration != schedule.duration
         ):
@@ -420,9 +426,8 @@ class StandaloneRunnable(Brian2Runnable):
 
 def _point_neurons(network: Network, dt: float, seed: int) -> Network:
     """``network`` with its dendritic populations rewritten as point neurons (Brian2 has no
-    native segments; :func:`spikemem.ir.lowering.lower_dendrites`), at the compile ``dt``."""
+    native segments; :func:`spikemem.lowering.lower_dendrites`), at the compile ``dt``."""
     from ...ir.dendrites import DendriticNeuron
-    from ...ir.lowering import lower_dendrites
 
     if not any(isinstance(p.cell, DendriticNeuron) for p in network.populations):
         return network

@@ -18,7 +18,7 @@ Each IR node type has a ``functools.singledispatch`` lowering function (:func:`l
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +27,8 @@ import numpy as np
 from ...ir import STDP, IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
 from ...ir.cells import DiscreteLIF
 from ...ir.dendrites import DendriticNeuron
-from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
-from ..common import Flat, flatten
+from ...lowering import Flat, Registry, flatten, phase_steps
 from . import codegen
 from .translation import NEURON_CONSTANTS, SOURCE_CELLS
 
@@ -39,57 +38,30 @@ BACKEND = "brian2"
 # --------------------------------------------------------------------------- per node type
 
 
-@functools.singledispatch
-def lower_cell(cell: Any) -> dict[str, Any]:
-    """What a cell becomes in Brian2: ``{"group": "neurons"|"sources", "parameters": {...}}``.
-
-    ``parameters`` maps each IR parameter to its :class:`~.translation.Translation`.
-
-    Raises
-    ------
-    UnsupportedFeature
-        For a cell type the backend cannot lower.
-    """
-    raise UnsupportedFeature(f"cell type {type(cell).__name__}", BACKEND)
+lower_cell = Registry(BACKEND, "cell type")
+"""What a cell becomes in Brian2: ``lower_cell(cell) -> {"group": "neurons"|"sources",
+"parameters": {...}}``, ``parameters`` mapping each IR parameter to its
+:class:`~.translation.Translation`; :class:`UnsupportedFeature` for a cell type it cannot lower."""
 
 
-@lower_cell.register
-def _(cell: IF_curr_exp) -> dict[str, Any]:
-    return {"group": "neurons", "parameters": NEURON_CONSTANTS["IF_curr_exp"]}
+def _lowers_to(group: str, parameters: dict[str, Any], **extra: str) -> Callable[[Any], dict[str, Any]]:
+    """A :data:`lower_cell` function: the cell joins ``group`` with its ``parameters`` translations."""
+    return lambda cell: {"group": group, "parameters": parameters, **extra}
 
 
-@lower_cell.register
-def _(cell: IF_curr_delta) -> dict[str, Any]:
-    return {"group": "neurons", "parameters": NEURON_CONSTANTS["IF_curr_delta"]}
+lower_cell.register(IF_curr_exp)(_lowers_to("neurons", NEURON_CONSTANTS["IF_curr_exp"]))
+lower_cell.register(IF_curr_delta)(_lowers_to("neurons", NEURON_CONSTANTS["IF_curr_delta"]))
+lower_cell.register(DiscreteLIF)(_lowers_to("neurons", NEURON_CONSTANTS["DiscreteLIF"]))
+lower_cell.register(DendriticNeuron)(
+    _lowers_to("neurons", NEURON_CONSTANTS["DendriticNeuron"], lowered="lower_dendrites")
+)
+lower_cell.register(SpikeSourceArray)(_lowers_to("sources", SOURCE_CELLS["SpikeSourceArray"]))
+lower_cell.register(SpikeSourcePoisson)(_lowers_to("sources", SOURCE_CELLS["SpikeSourcePoisson"]))
 
 
-@lower_cell.register
-def _(cell: DiscreteLIF) -> dict[str, Any]:
-    return {"group": "neurons", "parameters": NEURON_CONSTANTS["DiscreteLIF"]}
-
-
-@lower_cell.register
-def _(cell: DendriticNeuron) -> dict[str, Any]:
-    return {
-        "group": "neurons",
-        "parameters": NEURON_CONSTANTS["DendriticNeuron"],
-        "lowered": "lower_dendrites",
-    }
-
-
-@lower_cell.register
-def _(cell: SpikeSourceArray) -> dict[str, Any]:
-    return {"group": "sources", "parameters": SOURCE_CELLS["SpikeSourceArray"]}
-
-
-@lower_cell.register
-def _(cell: SpikeSourcePoisson) -> dict[str, Any]:
-    return {"group": "sources", "parameters": SOURCE_CELLS["SpikeSourcePoisson"]}
-
-
-@functools.singledispatch
-def lower_rule(rule: Any, delay_steps: int) -> dict[str, float]:
-    """Per-synapse values of the Brian2 STDP variables for one plasticity rule.
+lower_rule = Registry(BACKEND, "plasticity rule")
+"""Per-synapse values of the Brian2 STDP variables for one plasticity rule:
+``lower_rule(rule, delay_steps)``.
 
     Parameters
     ----------
@@ -109,10 +81,9 @@ def lower_rule(rule: Any, delay_steps: int) -> dict[str, float]:
     UnsupportedFeature
         For a rule the backend cannot lower.
     """
-    raise UnsupportedFeature(f"plasticity rule {type(rule).__name__}", BACKEND)
 
 
-@lower_rule.register
+@lower_rule.register(STDP)
 def _(rule: STDP, delay_steps: int) -> dict[str, float]:
     a_plus, a_minus = rule.scaled_amplitudes
     a_pre, a_post = {"dendritic": (0, delay_steps), "axonal": (delay_steps, 0), "none": (0, 0)}[
@@ -381,8 +352,6 @@ class PhasePlan:
 
 def phase_plan(schedule: Any, plastic: list[str], dt: float) -> PhasePlan:
     """The :class:`PhasePlan` of ``schedule`` (a :class:`~spikemem.ir.Schedule`) at step ``dt``."""
-    from ..common import phase_steps
-
     starts = phase_steps(schedule, dt)
     interior = [int(s) for s in starts[1:-1]]
     block = int(np.gcd.reduce(interior)) if interior else int(starts[-1])

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import codegen
+
 __all__ = [
     "NEURON_CONSTANTS",
     "NEURON_VARIABLES",
@@ -122,7 +124,7 @@ NEURON_CONSTANTS = {
         name: Translation(
             unit,
             ("neurons.v_thresh", "neurons.nref", "synapses"),
-            "no native segments: spikemem.ir.lowering.lower_dendrites rewrites segments and somata "
+            "no native segments: spikemem.lowering.lower_dendrites rewrites segments and somata "
             "as IF_curr_delta event counters (" + how + ")",
         )
         for name, unit, how in (
@@ -222,25 +224,7 @@ TABLE = {
 }
 """Everything above in one flat mapping ``"<owner>.<name>" -> Translation``."""
 
-NEURON_VARIABLES = (
-    "v",
-    "Ie",
-    "Ii",
-    "refc",
-    "P22",
-    "c0",
-    "P21e",
-    "P21i",
-    "P11e",
-    "P11i",
-    "scale_e",
-    "scale_i",
-    "jump",
-    "v_thresh",
-    "v_reset",
-    "sub",
-    "nref",
-)
+NEURON_VARIABLES = ("v", "Ie", "Ii", "refc", *codegen.NEURON_CONSTANTS, "nref")
 """Variables of the generated NeuronGroup (besides the input buffers ``be1..`` / ``bi1..``)."""
 
 SYNAPSE_VARIABLES = (

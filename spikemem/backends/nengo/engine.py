@@ -15,12 +15,11 @@ from typing import Any
 import numpy as np
 
 from ...ir.errors import IRValidationError
-from ...ir.network import Network
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability
-from ..common import phase_infos
-from ..options import base_versions, check_compile, run_meta, schedule_for
+from ...lowering import phase_infos
+from ..base import Backend, Capability, Compilation, Runnable
+from ..options import base_versions
 from .lowering import BACKEND, NengoPlan, check_network, lower, synapse_filter
 
 
@@ -35,7 +34,53 @@ def import_nengo() -> Any:
     return nengo
 
 
-class NengoBackend:
+class NengoRunnable(Runnable):
+    """A network checked for Nengo. Every :meth:`run` builds and runs a fresh ``nengo.Simulator``."""
+
+    backend = BACKEND
+
+    def plan(self, duration: float | None = None) -> NengoPlan:
+        """The Nengo plan of a run (for inspection and tests)."""
+        return self._plan(self.schedule_for(duration))
+
+    def _plan(self, schedule: Schedule) -> NengoPlan:
+        o = self.options
+        return lower(self.network, schedule, dt=o.dt, numerics=o.numerics, seed=o.seed)
+
+    def model(self, plan: NengoPlan) -> tuple[Any, dict]:
+        """The ``nengo.Network`` of ``plan`` and its probes/collectors."""
+        return build_model(plan, self.options.record, self.options.seed)
+
+    def versions(self) -> dict[str, str]:
+        """Versions of the software that produced a result."""
+        return {**base_versions(), "nengo": import_nengo().__version__}
+
+    def _execute(self, schedule: Schedule) -> Any:
+        """Run ``schedule`` on Nengo's reference simulator; return a Recording."""
+        nengo = import_nengo()
+        o = self.options
+        started = time.perf_counter()
+        plan = self._plan(schedule)
+        net, handles = self.model(plan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # Nengo's rate estimate for given gain/bias
+            simulator = nengo.Simulator(
+                net, dt=o.dt / 1000.0, seed=int(o.seed % 2**32), progress_bar=self.progress, optimize=True
+            )
+        setup_s = time.perf_counter() - started
+        with simulator:
+            loop_started = time.perf_counter()
+            simulator.run_steps(plan.n_steps, progress_bar=self.progress)
+            loop_s = time.perf_counter() - loop_started
+            meta = self.meta(
+                n_steps=plan.n_steps,
+                timings={"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
+                notes=list(plan.notes),
+            )
+            return read_recording(self, plan, simulator, handles, schedule, meta)
+
+
+class NengoBackend(Backend):
     """Nengo 4 (reference simulator, CPU): static ``IF_curr_exp`` networks as ``nengo.LIF`` ensembles.
 
     Options of :meth:`compile`: ``dt`` (ms), ``numerics`` (``"exact"`` or ``"spinnaker"``: the
@@ -48,6 +93,7 @@ class NengoBackend:
     """
 
     name = BACKEND
+    runnable = NengoRunnable
     capabilities = frozenset(
         {
             Capability.NUMERICS_STATISTICAL,
@@ -65,91 +111,28 @@ class NengoBackend:
         if find_spec("nengo") is None:
             raise ImportError("the nengo backend needs Nengo: pip install 'spikemem[nengo]'")
 
-    def compile(
-        self,
-        network: Network,
-        schedule: Schedule | None = None,
-        *,
-        dt: float | None = None,
-        numerics: str | None = None,
-        seed: int = 0,
-        record: RecordSpec | None = None,
-        progress: bool | None = None,
-    ) -> NengoRunnable:
-        """Check ``network`` for Nengo; see the class docstring for the options.
+    def _check_options(self, compiled: Compilation, *, progress: bool | None) -> dict[str, Any]:
+        """Check ``progress`` (None, True or False).
+
+        Raises
+        ------
+        IRValidationError
+            For another value.
+        """
+        if progress is not None and not isinstance(progress, (bool, np.bool_)):
+            raise IRValidationError("compile", "progress", progress, "None, True or False")
+        return {"progress": bool(progress)}
+
+    def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
+        """Check that the mapping can express ``network`` (each run's plan: :meth:`NengoRunnable.plan`).
 
         Raises
         ------
         UnsupportedFeature
             For constructs the mapping cannot express.
-        IRValidationError
-            For bad options (naming the option and what is allowed).
         """
-        options = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
-        if progress is not None and not isinstance(progress, (bool, np.bool_)):
-            raise IRValidationError("compile", "progress", progress, "None, True or False")
-        started = time.perf_counter()
-        check_network(network)
-        return NengoRunnable(
-            network, schedule, options, progress=bool(progress), build_s=time.perf_counter() - started
-        )
-
-
-class NengoRunnable:
-    """A network checked for Nengo. Every :meth:`run` builds and runs a fresh ``nengo.Simulator``."""
-
-    def __init__(
-        self, network: Network, schedule: Schedule | None, options: Any, *, progress: bool, build_s: float
-    ):
-        self.network = network
-        self.schedule = schedule
-        self.options = options
-        self.progress = progress
-        self.build_s = build_s
-
-    def plan(self, duration: float | None = None) -> NengoPlan:
-        """The Nengo plan of a run (for inspection and tests)."""
-        return self._plan(schedule_for(self.schedule, duration))
-
-    def _plan(self, schedule: Schedule) -> NengoPlan:
-        o = self.options
-        return lower(self.network, schedule, dt=o.dt, numerics=o.numerics, seed=o.seed)
-
-    def model(self, plan: NengoPlan) -> tuple[Any, dict]:
-        """The ``nengo.Network`` of ``plan`` and its probes/collectors."""
-        return build_model(plan, self.options.record, self.options.seed)
-
-    def run(self, duration: float | None = None) -> Any:
-        """Run the schedule (or ``duration`` ms) on Nengo's reference simulator; return a Recording."""
-        nengo = import_nengo()
-        o = self.options
-        started = time.perf_counter()
-        schedule = schedule_for(self.schedule, duration)
-        plan = self._plan(schedule)
-        net, handles = self.model(plan)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # Nengo's rate estimate for given gain/bias
-            simulator = nengo.Simulator(
-                net, dt=o.dt / 1000.0, seed=int(o.seed % 2**32), progress_bar=self.progress, optimize=True
-            )
-        setup_s = time.perf_counter() - started
-        with simulator:
-            loop_started = time.perf_counter()
-            simulator.run_steps(plan.n_steps, progress_bar=self.progress)
-            loop_s = time.perf_counter() - loop_started
-            meta = run_meta(
-                BACKEND,
-                self.network,
-                versions={**base_versions(), "nengo": nengo.__version__},
-                dt=o.dt,
-                seed=o.seed,
-                numerics=o.numerics,
-                n_steps=plan.n_steps,
-                timings={"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
-                notes=list(plan.notes),
-            )
-            return read_recording(plan, simulator, handles, o.record, schedule, meta)
-
+        check_network(compiled.network)
+        return {}
 
 def build_model(plan: NengoPlan, record: RecordSpec, seed: int) -> tuple[Any, dict]:
     """Build the ``nengo.Network`` of ``plan``; return it with its probes and spike collectors."""
@@ -252,7 +235,7 @@ class _SpikeCollector:
 
 
 def read_recording(
-    plan: NengoPlan, simulator: Any, handles: dict, record: RecordSpec, schedule: Schedule, meta: dict
+    runnable: NengoRunnable, plan: NengoPlan, simulator: Any, handles: dict, schedule: Schedule, meta: dict
 ) -> Any:
     """A :class:`~spikemem.results.Recording` of the run, on the reference engine's step grid.
 
@@ -260,9 +243,9 @@ def read_recording(
     ``isyn_*`` (nA, positive): the current the reference engine holds at the end of step ``k``,
     i.e. ``a`` times the output of the same synapse at step ``k`` (the input of step ``k + 1``).
     """
-    from ...results import Recording, SpikeTrains, StateTrace
+    from ...results import SpikeTrains, StateTrace
 
-    dt = plan.dt
+    dt, record = plan.dt, runnable.record
     spikes = {}
     for name, collector in handles["spikes"].items():
         steps, ids = collector.arrays()
@@ -287,6 +270,6 @@ def read_recording(
             values[var] = total[sample]
         state[name] = StateTrace(steps=sample, ids=np.arange(ens.size, dtype=np.int64), values=values, dt=dt)
     phases = phase_infos(schedule, plan.phase_starts)
-    return Recording(
-        dt=dt, populations=plan.sizes, spikes=spikes, state=state, weights={}, phases=phases, meta=meta
+    return runnable.recording(
+        populations=plan.sizes, spikes=spikes, state=state, weights={}, phases=phases, meta=meta
     )

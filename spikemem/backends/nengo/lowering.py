@@ -11,7 +11,7 @@ The mapping (``docs/nengo.md``):
   ``J = (v_rest − v_reset + R·i_offset)/Δ  +  (P21_E·s_E·I_E − P21_I·s_I·I_I) / ((1 − P22)·Δ)``,
 
   with ``R = tau_m/cm`` (MΩ), ``Δ = v_thresh − v_reset`` (mV), ``P22 = e^(−dt/tau_m)`` and the
-  reference engine's propagators ``P21`` and input scales ``s`` (``spikemem.backends.common``):
+  reference engine's propagators ``P21`` and input scales ``s`` (``spikemem.lowering``):
   the first term is the ensemble's ``bias``; the second is carried by the connections (their
   ``gain`` per postsynaptic neuron, folded into the transform). Below threshold the Nengo
   membrane therefore follows the reference engine's trace, up to rounding.
@@ -41,7 +41,7 @@ from ...ir import IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
 from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
-from ..common import flatten, source_spikes
+from ...lowering import flatten, phase_steps, source_spikes
 
 BACKEND = "nengo"
 ALTERNATIVES = ("numba", "brian2", "nest")
@@ -159,10 +159,8 @@ def lower(network: Network, schedule: Schedule, *, dt: float, numerics: str, see
     """The Nengo plan of ``network`` run through ``schedule`` at time step ``dt`` (ms).
 
     The per-neuron constants, synapses, delays and source spikes are the reference engine's
-    (:func:`spikemem.backends.common.flatten`), so both engines start from the same numbers.
+    (:func:`spikemem.lowering.flatten`), so both engines start from the same numbers.
     """
-    from ..common import phase_steps
-
     check_network(network)
     flat = flatten(network, dt, numerics, seed, backend=BACKEND)
     starts = phase_steps(schedule, dt)

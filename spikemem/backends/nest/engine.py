@@ -27,14 +27,14 @@ import time
 import warnings
 from typing import Any
 
-from ...ir.errors import UnsupportedFeature
+from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
-from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability
-from ..options import base_versions, check_compile, run_meta, schedule_for
+from ..base import Capability, Compilation
+from ..options import base_versions
+from ..pynn.backend import PYNN_CAPABILITIES, PlannedRunnable, PyNNBackend
 from ..pynn.build import build, read_recording, run_phases
-from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan, lower_checked
+from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan
 
 BACKEND = "nest"
 
@@ -80,149 +80,33 @@ def _complete_pynn_nest(sim: Any) -> None:
         delta.scale_factors = {"v": 1}
 
 
-class NestBackend:
-    """NEST through pyNN.nest: exact integration (``iaf_psc_exp`` / ``iaf_psc_delta``), CPU, MPI.
-
-    Options of :meth:`compile`: ``dt`` (ms), ``numerics`` (only ``"exact"``), ``seed``,
-    ``record`` (:class:`RecordSpec`; state ``v``), ``progress``
-    (ignored), ``threads`` (NEST threads per process, default 1), ``stdp`` (``"exact"``,
-    the default: refuse an STDP rule whose weights NEST's ``stdp_synapse`` would not reproduce;
-    ``"approximate"``: run it with NEST's semantics and a warning stating the differences),
-    ``sim`` (a PyNN module to use instead of ``pyNN.nest``, for tests).
-
-    NEST reproduces an STDP rule exactly when it is dendritic with ``zero_lag="ignore"``,
-    per-event clipping and ``w_min = 0``, on an excitatory projection from neurons onto
-    ``IF_curr_delta`` neurons; elsewhere the lag NEST sees is shifted by whole steps (by its
-    time stamps and the delay conversion: -1 step from neurons onto ``IF_curr_exp``, +1 from
-    sources onto ``IF_curr_exp``, +2 from sources onto ``IF_curr_delta``).
-    """
-
-    name = BACKEND
-    capabilities = frozenset(
-        {
-            Capability.NUMERICS_EXACT,
-            Capability.IF_CURR_EXP,
-            Capability.IF_CURR_DELTA,
-            Capability.SPIKE_SOURCE_ARRAY,
-            Capability.SPIKE_SOURCE_POISSON,
-            Capability.STDP,
-            Capability.SCHEDULE,
-            Capability.RECORD_STATE,
-            Capability.RECORD_WEIGHTS,
-        }
-    )
-
-    def __init__(self) -> None:
-        import_pynn_nest_spec()
-
-    def compile(
-        self,
-        network: Network,
-        schedule: Schedule | None = None,
-        *,
-        dt: float | None = None,
-        numerics: str | None = None,
-        seed: int = 0,
-        record: RecordSpec | None = None,
-        progress: bool | None = None,
-        threads: int = 1,
-        stdp: str = "exact",
-        sim: Any = None,
-    ) -> NestRunnable:
-        """Lower ``network`` for pyNN.nest; see the class docstring for the options.
-
-        Raises
-        ------
-        UnsupportedFeature
-            For ``spinnaker`` numerics and constructs NEST cannot run.
-        """
-        options = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
-        if options.numerics != "exact":
-            raise UnsupportedFeature(
-                f"numerics {options.numerics!r} (sPyNNaker's per-step scheme; NEST integrates exactly)",
-                BACKEND,
-                ("numba", "brian2", "spinnaker"),
-            )
-        tics_per_ms(options.dt)
-        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-            from ...ir.errors import IRValidationError
-
-            raise IRValidationError("compile", "threads", threads, "an integer >= 1")
-        if stdp not in ("exact", "approximate"):
-            from ...ir.errors import IRValidationError
-
-            raise IRValidationError("compile", "stdp", stdp, "'exact' or 'approximate'")
-        started = time.perf_counter()
-        probe = schedule or Schedule.single(max(options.dt, 1.0))
-        _check_tau_minus(network)
-        lower_checked(network, probe, NEST, options, stdp_exact=stdp == "exact")  # raises early
-        return NestRunnable(
-            network,
-            schedule,
-            options,
-            threads=threads,
-            stdp_exact=stdp == "exact",
-            sim=sim,
-            build_s=time.perf_counter() - started,
-        )
-
-
-def import_pynn_nest_spec() -> None:
-    """Raise ImportError early (registry listing) when NEST or PyNN is missing."""
-    from importlib.util import find_spec
-
-    for module in ("nest", "pyNN"):
-        if find_spec(module) is None:
-            raise ImportError(f"the nest backend needs {module}: pip install 'spikemem[nest]'")
-
-
-def _check_tau_minus(network: Network) -> None:
-    """NEST keeps ``tau_minus`` on the postsynaptic neuron: one value per population."""
-    seen: dict[str, float] = {}
-    for proj in network.projections:
-        if proj.plastic:
-            name, tau = proj.post.population.name, proj.plasticity.timing.tau_minus
-            if seen.setdefault(name, tau) != tau:
-                raise UnsupportedFeature(
-                    f"STDP projections onto population {name!r} with different tau_minus "
-                    "(NEST stores tau_minus on the postsynaptic neuron)",
-                    BACKEND,
-                    ("numba",),
-                )
-
-
-class NestRunnable:
+class NestRunnable(PlannedRunnable):
     """A network lowered for pyNN.nest. Every :meth:`run` is a fresh NEST kernel."""
+
+    backend = BACKEND
+    dialect = NEST
 
     def __init__(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: Any,
+        compiled: Compilation,
         *,
         threads: int,
         stdp_exact: bool,
         sim: Any,
         build_s: float,
     ) -> None:
-        self.network = network
+        super().__init__(compiled, progress=None, build_s=build_s)
         self.stdp_exact = stdp_exact
-        self.schedule = schedule
-        self.options = options
         self.threads = threads
         self.sim = sim
-        self.build_s = build_s
 
-    def plan(self, duration: float | None = None) -> NetworkPlan:
-        """The PyNN plan of a run (for inspection and tests)."""
-        schedule = schedule_for(self.schedule, duration)
-        return lower_checked(
-            self.network, schedule, NEST, self.options, stdp_exact=self.stdp_exact, quiet=True
-        )
+    def versions(self) -> dict[str, str]:
+        """Versions of the software that produced a result."""
+        return versions(self.sim)
 
-    def run(self, duration: float | None = None) -> Any:
-        """Run the schedule (or ``duration`` ms) on NEST; return a Recording."""
-        plan = self.plan(duration)
+    def _execute(self, schedule: Schedule) -> Any:
+        """Run ``schedule`` on NEST; return a Recording."""
+        plan = self._plan(schedule)
         sim = self.sim if self.sim is not None else import_pynn_nest()
         o = self.options
         max_delay = max([float(p.sim_delay_steps.max()) for p in plan.projections if p.size] + [1.0]) * o.dt
@@ -258,15 +142,10 @@ class NestRunnable:
                     read_weights=o.record.weights,
                 )
                 loop_s = time.perf_counter() - run_started
-                meta = run_meta(
-                    BACKEND,
-                    self.network,
-                    versions=versions(sim),
-                    dt=o.dt,
-                    seed=o.seed,
-                    numerics=o.numerics,
-                    n_steps=plan.n_steps,
-                    timings={"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
+                meta = self.plan_meta(
+                    plan,
+                    setup_s=setup_s,
+                    loop_s=loop_s,
                     notes=list(plan.notes),
                     mpi={"rank": int(sim.rank()), "processes": int(sim.num_processes())},
                 )
@@ -274,6 +153,89 @@ class NestRunnable:
             finally:
                 sim.end()
                 pynn_logger.setLevel(level)
+
+
+class NestBackend(PyNNBackend):
+    """NEST through pyNN.nest: exact integration (``iaf_psc_exp`` / ``iaf_psc_delta``), CPU, MPI.
+
+    Options of :meth:`compile`: ``dt`` (ms), ``numerics`` (only ``"exact"``), ``seed``,
+    ``record`` (:class:`RecordSpec`; state ``v``), ``progress``
+    (ignored), ``threads`` (NEST threads per process, default 1), ``stdp`` (``"exact"``,
+    the default: refuse an STDP rule whose weights NEST's ``stdp_synapse`` would not reproduce;
+    ``"approximate"``: run it with NEST's semantics and a warning stating the differences),
+    ``sim`` (a PyNN module to use instead of ``pyNN.nest``, for tests).
+
+    NEST reproduces an STDP rule exactly when it is dendritic with ``zero_lag="ignore"``,
+    per-event clipping and ``w_min = 0``, on an excitatory projection from neurons onto
+    ``IF_curr_delta`` neurons; elsewhere the lag NEST sees is shifted by whole steps (by its
+    time stamps and the delay conversion: -1 step from neurons onto ``IF_curr_exp``, +1 from
+    sources onto ``IF_curr_exp``, +2 from sources onto ``IF_curr_delta``).
+    """
+
+    name = BACKEND
+    dialect = NEST
+    runnable = NestRunnable
+    capabilities = PYNN_CAPABILITIES | {Capability.NUMERICS_EXACT}
+
+    def __init__(self) -> None:
+        import_pynn_nest_spec()
+
+    def _check_options(
+        self,
+        compiled: Compilation,
+        *,
+        progress: bool | None,
+        threads: int = 1,
+        stdp: str = "exact",
+        sim: Any = None,
+    ) -> dict[str, Any]:
+        """Check the NEST options; see the class docstring.
+
+        Raises
+        ------
+        UnsupportedFeature
+            For ``spinnaker`` numerics and time steps NEST cannot resolve.
+        """
+        options = compiled.options
+        if options.numerics != "exact":
+            raise UnsupportedFeature(
+                f"numerics {options.numerics!r} (sPyNNaker's per-step scheme; NEST integrates exactly)",
+                BACKEND,
+                ("numba", "brian2", "spinnaker"),
+            )
+        tics_per_ms(options.dt)
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+            raise IRValidationError("compile", "threads", threads, "an integer >= 1")
+        if stdp not in ("exact", "approximate"):
+            raise IRValidationError("compile", "stdp", stdp, "'exact' or 'approximate'")
+        return {"threads": threads, "stdp_exact": stdp == "exact", "sim": sim}
+
+    def _check_network(self, network: Network) -> None:
+        _check_tau_minus(network)
+
+
+def import_pynn_nest_spec() -> None:
+    """Raise ImportError early (registry listing) when NEST or PyNN is missing."""
+    from importlib.util import find_spec
+
+    for module in ("nest", "pyNN"):
+        if find_spec(module) is None:
+            raise ImportError(f"the nest backend needs {module}: pip install 'spikemem[nest]'")
+
+
+def _check_tau_minus(network: Network) -> None:
+    """NEST keeps ``tau_minus`` on the postsynaptic neuron: one value per population."""
+    seen: dict[str, float] = {}
+    for proj in network.projections:
+        if proj.plastic:
+            name, tau = proj.post.population.name, proj.plasticity.timing.tau_minus
+            if seen.setdefault(name, tau) != tau:
+                raise UnsupportedFeature(
+                    f"STDP projections onto population {name!r} with different tau_minus "
+                    "(NEST stores tau_minus on the postsynaptic neuron)",
+                    BACKEND,
+                    ("numba",),
+                )
 
 
 def tics_per_ms(dt: float) -> float:

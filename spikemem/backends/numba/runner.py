@@ -9,10 +9,9 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ...ir.schedule import Schedule
+from ...lowering import phase_steps, source_spike_table
 from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
-from ..options import run_meta
 from . import kernels
-from .layout import phase_steps, source_spikes
 
 
 def _state_arrays(layout: Any) -> tuple:
@@ -44,7 +43,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     """Run ``schedule`` on a :class:`NumbaRunnable` from its initial state."""
     layout = runnable.layout
     started = time.perf_counter()
-    src_ptr, src_ids = source_spikes(runnable.network, schedule, layout, runnable.seed)
+    src_ptr, src_ids = source_spike_table(runnable.network, schedule, layout, runnable.seed)
     starts = phase_steps(schedule, layout.dt)
     n_steps = int(starts[-1])
     n_total = layout.n_total
@@ -161,8 +160,6 @@ def _assemble(
     runnable: Any, schedule: Schedule, steps: np.ndarray, gids: np.ndarray, rec_ids: np.ndarray, spans: list,
     rec_buffers: list, n_samples: int, weights: dict, phases: list, timings: dict,
 ) -> Recording:
-    from .engine import versions
-
     layout = runnable.layout
     wanted = runnable.record.spikes
     spikes = {}
@@ -183,11 +180,7 @@ def _assemble(
             var: rec_buffers[names.index(var)][:n_samples, column : column + count].copy() for var in variables
         }
         state[name] = StateTrace(steps=sample_steps, ids=np.arange(count, dtype=np.int64), values=values, dt=layout.dt)
-    meta = run_meta(
-        "numba", runnable.network, versions=versions(), dt=layout.dt, seed=runnable.seed,
-        numerics=layout.numerics, n_steps=phases[-1].stop_step if phases else 0, timings=timings,
-    )
-    return Recording(
-        dt=layout.dt, populations=dict(layout.sizes), spikes=spikes, state=state, weights=weights,
-        phases=phases, meta=meta,
+    meta = runnable.meta(n_steps=phases[-1].stop_step if phases else 0, timings=timings)
+    return runnable.recording(
+        populations=dict(layout.sizes), spikes=spikes, state=state, weights=weights, phases=phases, meta=meta
     )

@@ -55,7 +55,7 @@ from ...ir.population import Population
 from ...ir.projection import Projection
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..common import flatten, phase_steps, source_spikes
+from ...lowering import flatten, phase_steps, source_spikes
 
 __all__ = [
     "NEST",

@@ -20,12 +20,12 @@ from typing import Any
 
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
-from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ..base import Capability
-from ..options import base_versions, check_compile, run_meta, schedule_for
+from ..base import Capability, Compilation
+from ..options import base_versions
+from ..pynn.backend import PYNN_CAPABILITIES, PlannedRunnable, PyNNBackend
 from ..pynn.build import build, read_recording, run_phases
-from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan, lower_checked
+from ..pynn.lowering import SPINNAKER, NetworkPlan, PopulationPlan
 from .config import MachineConfig, cfg_text, machine_config
 from .constraints import check_neurons_per_core, check_time_scale_factor, legal_dt
 from .mapping import MappingReport, collect_mapping
@@ -81,130 +81,15 @@ def check_spinnaker_dt(dt: float, time_scale_factor: float | None) -> None:
     check_time_scale_factor(time_scale_factor)
 
 
-class SpiNNakerBackend:
-    """SpiNNaker through sPyNNaker 1!7.4.1 (PyNN 0.13): a virtual board, a board, or spalloc.
-
-    Options of :meth:`compile`: ``dt`` (ms: 1.0, or 0.1 with ``time_scale_factor``),
-    ``numerics``, ``seed``, ``record`` (spikes; state ``v``; weights), ``progress`` (show
-    sPyNNaker's progress bars), the machine — ``virtual=True`` (``version`` 3 or 5), ``board=HOST``
-    + ``version``, ``spalloc=URL`` or ``cfg=PATH`` (see :mod:`.config`; without any, then
-    ``$SPIKEMEM_SPINNAKER``, then ``~/.spynnaker.cfg``) — ``time_scale_factor``,
-    ``neurons_per_core`` (int, or dict population -> int), ``run_dir`` (keep sPyNNaker's
-    reports there; default a temporary folder removed after the run), ``mode`` (sPyNNaker
-    report mode: Production, Info, Debug) and ``sim`` (a PyNN module to use instead of
-    ``pyNN.spiNNaker``, for tests).
-    """
-
-    name = BACKEND
-    capabilities = frozenset(
-        {
-            Capability.NUMERICS_SPINNAKER,
-            Capability.IF_CURR_EXP,
-            Capability.IF_CURR_DELTA,
-            Capability.SPIKE_SOURCE_ARRAY,
-            Capability.SPIKE_SOURCE_POISSON,
-            Capability.STDP,
-            Capability.SCHEDULE,
-            Capability.RECORD_STATE,
-            Capability.RECORD_WEIGHTS,
-            Capability.HARDWARE,
-        }
-    )
-
-    def __init__(self) -> None:
-        from importlib.util import find_spec
-
-        for module in ("spynnaker", "pyNN"):
-            if find_spec(module) is None:
-                raise ImportError(f"the spinnaker backend needs {module}: pip install 'spikemem[spinnaker]'")
-
-    def compile(
-        self,
-        network: Network,
-        schedule: Schedule | None = None,
-        *,
-        dt: float | None = None,
-        numerics: str | None = None,
-        seed: int = 0,
-        record: RecordSpec | None = None,
-        progress: bool | None = None,
-        virtual: bool = False,
-        board: str | None = None,
-        version: int | None = None,
-        spalloc: str | None = None,
-        cfg: str | None = None,
-        time_scale_factor: float | None = None,
-        neurons_per_core: int | dict | None = None,
-        run_dir: str | None = None,
-        mode: str = "Info",
-        sim: Any = None,
-    ) -> SpiNNakerRunnable:
-        """Lower ``network`` for sPyNNaker and choose the machine; see the class docstring.
-
-        Raises
-        ------
-        IRValidationError
-            For a bad option.
-        SpiNNakerConfigError
-            For a missing or bad machine configuration (names the key, shows a snippet).
-        UnsupportedFeature
-            For constructs sPyNNaker cannot run, and time steps other than 1.0 and 0.1 ms (the
-            message says which steps are legal).
-        """
-        options = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
-        check_spinnaker_dt(options.dt, time_scale_factor)
-        if mode not in ("Production", "Info", "Debug"):
-            raise IRValidationError("spinnaker", "mode", mode, "Production, Info or Debug")
-        machine = machine_config(virtual=virtual, board=board, version=version, spalloc=spalloc, cfg=cfg)
-        npc = check_neurons_per_core(network, neurons_per_core)
-        if options.numerics != "spinnaker":
-            warnings.warn(f"network {network.name!r}: {NUMERICS_DIFFERENCES}", RuntimeWarning, stacklevel=2)
-        for name in options.record.state:
-            for var in options.record.state[name]:
-                if var != "v":
-                    raise UnsupportedFeature(
-                        f"recording {var!r} (population {name!r})", BACKEND, ("numba", "nest")
-                    )
-        if schedule is not None:
-            _check_learning_phases(network, schedule)
-        started = time.perf_counter()
-        probe = schedule or Schedule.single(max(options.dt, 1.0))
-        lower_checked(network, probe, SPINNAKER, options)  # raises early
-        return SpiNNakerRunnable(
-            network,
-            schedule,
-            options,
-            machine=machine,
-            time_scale_factor=time_scale_factor,
-            neurons_per_core=npc,
-            run_dir=run_dir,
-            mode=mode,
-            progress=progress,
-            sim=sim,
-            build_s=time.perf_counter() - started,
-        )
-
-
-def _check_learning_phases(network: Network, schedule: Schedule) -> None:
-    plastic = {p.name for p in network.projections if p.plastic}
-    for phase in schedule.phases:
-        if phase.plastic is not None and not plastic <= set(phase.plastic):
-            raise UnsupportedFeature(
-                f"switching STDP off during a phase (phase {phase.name!r} sets plastic={phase.plastic!r}; "
-                "sPyNNaker cannot change a projection's plasticity between runs)",
-                BACKEND,
-                ("numba", "nest"),
-            )
-
-
-class SpiNNakerRunnable:
+class SpiNNakerRunnable(PlannedRunnable):
     """A network lowered for sPyNNaker. Every :meth:`run` is a fresh sPyNNaker session."""
+
+    backend = BACKEND
+    dialect = SPINNAKER
 
     def __init__(
         self,
-        network: Network,
-        schedule: Schedule | None,
-        options: Any,
+        compiled: Compilation,
         *,
         machine: MachineConfig,
         time_scale_factor: float | None,
@@ -215,23 +100,18 @@ class SpiNNakerRunnable:
         sim: Any,
         build_s: float,
     ) -> None:
-        self.network = network
-        self.schedule = schedule
-        self.options = options
+        super().__init__(compiled, progress=progress, build_s=build_s)
         self.machine = machine
         self.time_scale_factor = time_scale_factor
         self.neurons_per_core = neurons_per_core
         self.run_dir = run_dir
         self.mode = mode
-        self.progress = progress
         self.sim = sim
-        self.build_s = build_s
         self.last_mapping: MappingReport | None = None
 
-    def plan(self, duration: float | None = None) -> NetworkPlan:
-        """The PyNN plan of a run (for inspection and tests)."""
-        schedule = schedule_for(self.schedule, duration)
-        return lower_checked(self.network, schedule, SPINNAKER, self.options, quiet=True)
+    def versions(self) -> dict[str, str]:
+        """Versions of the software that produced a result."""
+        return versions()
 
     def map(self, duration: float | None = None) -> MappingReport:
         """Map on a *virtual* board of this machine's version (nothing runs) and report.
@@ -243,19 +123,21 @@ class SpiNNakerRunnable:
         recording = self._session(self.plan(duration), virtual)
         return MappingReport(**recording.meta["mapping"])
 
-    def run(self, duration: float | None = None) -> Any:
-        """Run the schedule (or ``duration`` ms) on the configured machine; return a Recording.
+    def _execute(self, schedule: Schedule) -> Any:
+        """Run ``schedule`` on the configured machine; return a Recording.
 
         On a virtual board the Recording has no spikes, state or weights (a warning says so);
         ``meta["mapping"]`` always holds the mapping report.
         """
-        return self._session(self.plan(duration), self.machine)
+        return self._session(self._plan(schedule), self.machine, stacklevel=4)
 
     def _population_options(self, pop: PopulationPlan) -> dict:
         npc = self.neurons_per_core.get(pop.name)
         return {"additional_parameters": {"neurons_per_core": npc}} if npc else {}
 
-    def _session(self, plan: NetworkPlan, machine: MachineConfig) -> Any:
+    def _session(self, plan: NetworkPlan, machine: MachineConfig, *, stacklevel: int = 3) -> Any:
+        """One sPyNNaker session of ``plan`` on ``machine`` (the virtual-board warning points
+        ``stacklevel`` frames up: the caller of ``run`` or ``map``)."""
         o = self.options
         virtual = machine.virtual
         if virtual:
@@ -263,7 +145,7 @@ class SpiNNakerRunnable:
                 f"{machine.describe()}: the network is mapped but not run; the Recording has no spikes, "
                 "state or weights (see meta['mapping'])",
                 RuntimeWarning,
-                stacklevel=3,
+                stacklevel=stacklevel,
             )
         keep = self.run_dir is not None
         quiet = not self.progress
@@ -292,15 +174,10 @@ class SpiNNakerRunnable:
                     mapping_s=time.perf_counter() - started,
                 )
                 self.last_mapping = mapping
-                meta = run_meta(
-                    BACKEND,
-                    self.network,
-                    versions=versions(),
-                    dt=o.dt,
-                    seed=o.seed,
-                    numerics=o.numerics,
-                    n_steps=plan.n_steps,
-                    timings={"build_s": self.build_s, "setup_s": setup_s, "loop_s": loop_s},
+                meta = self.plan_meta(
+                    plan,
+                    setup_s=setup_s,
+                    loop_s=loop_s,
                     machine=machine.describe(),
                     virtual=virtual,
                     notes=list(plan.notes),
@@ -311,6 +188,100 @@ class SpiNNakerRunnable:
                 )
             finally:
                 sim.end()
+
+
+class SpiNNakerBackend(PyNNBackend):
+    """SpiNNaker through sPyNNaker 1!7.4.1 (PyNN 0.13): a virtual board, a board, or spalloc.
+
+    Options of :meth:`compile`: ``dt`` (ms: 1.0, or 0.1 with ``time_scale_factor``),
+    ``numerics``, ``seed``, ``record`` (spikes; state ``v``; weights), ``progress`` (show
+    sPyNNaker's progress bars), the machine — ``virtual=True`` (``version`` 3 or 5), ``board=HOST``
+    + ``version``, ``spalloc=URL`` or ``cfg=PATH`` (see :mod:`.config`; without any, then
+    ``$SPIKEMEM_SPINNAKER``, then ``~/.spynnaker.cfg``) — ``time_scale_factor``,
+    ``neurons_per_core`` (int, or dict population -> int), ``run_dir`` (keep sPyNNaker's
+    reports there; default a temporary folder removed after the run), ``mode`` (sPyNNaker
+    report mode: Production, Info, Debug) and ``sim`` (a PyNN module to use instead of
+    ``pyNN.spiNNaker``, for tests).
+    """
+
+    name = BACKEND
+    dialect = SPINNAKER
+    runnable = SpiNNakerRunnable
+    capabilities = PYNN_CAPABILITIES | {Capability.NUMERICS_SPINNAKER, Capability.HARDWARE}
+
+    def __init__(self) -> None:
+        from importlib.util import find_spec
+
+        for module in ("spynnaker", "pyNN"):
+            if find_spec(module) is None:
+                raise ImportError(f"the spinnaker backend needs {module}: pip install 'spikemem[spinnaker]'")
+
+    def _check_options(
+        self,
+        compiled: Compilation,
+        *,
+        progress: bool | None,
+        virtual: bool = False,
+        board: str | None = None,
+        version: int | None = None,
+        spalloc: str | None = None,
+        cfg: str | None = None,
+        time_scale_factor: float | None = None,
+        neurons_per_core: int | dict | None = None,
+        run_dir: str | None = None,
+        mode: str = "Info",
+        sim: Any = None,
+    ) -> dict[str, Any]:
+        """Check the sPyNNaker options and choose the machine; see the class docstring.
+
+        Raises
+        ------
+        IRValidationError
+            For a bad option.
+        SpiNNakerConfigError
+            For a missing or bad machine configuration (names the key, shows a snippet).
+        UnsupportedFeature
+            For time steps other than 1.0 and 0.1 ms (the message says which steps are legal),
+            state variables other than ``v`` and phases that switch STDP off.
+        """
+        network, options = compiled.network, compiled.options
+        check_spinnaker_dt(options.dt, time_scale_factor)
+        if mode not in ("Production", "Info", "Debug"):
+            raise IRValidationError("spinnaker", "mode", mode, "Production, Info or Debug")
+        machine = machine_config(virtual=virtual, board=board, version=version, spalloc=spalloc, cfg=cfg)
+        npc = check_neurons_per_core(network, neurons_per_core)
+        if options.numerics != "spinnaker":
+            # stack: here, Backend.compile, its caller
+            warnings.warn(f"network {network.name!r}: {NUMERICS_DIFFERENCES}", RuntimeWarning, stacklevel=3)
+        for name in options.record.state:
+            for var in options.record.state[name]:
+                if var != "v":
+                    raise UnsupportedFeature(
+                        f"recording {var!r} (population {name!r})", BACKEND, ("numba", "nest")
+                    )
+        if compiled.schedule is not None:
+            _check_learning_phases(network, compiled.schedule)
+        return {
+            "machine": machine,
+            "time_scale_factor": time_scale_factor,
+            "neurons_per_core": npc,
+            "run_dir": run_dir,
+            "mode": mode,
+            "progress": progress,
+            "sim": sim,
+        }
+
+
+def _check_learning_phases(network: Network, schedule: Schedule) -> None:
+    plastic = {p.name for p in network.projections if p.plastic}
+    for phase in schedule.phases:
+        if phase.plastic is not None and not plastic <= set(phase.plastic):
+            raise UnsupportedFeature(
+                f"switching STDP off during a phase (phase {phase.name!r} sets plastic={phase.plastic!r}; "
+                "sPyNNaker cannot change a projection's plasticity between runs)",
+                BACKEND,
+                ("numba", "nest"),
+            )
 
 
 def versions() -> dict[str, str]:

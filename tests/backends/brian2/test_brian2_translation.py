@@ -116,7 +116,7 @@ def test_dendritic_network_runs_as_its_point_neuron_lowering():
     as the reference engine on the lowered network."""
     import spikemem
     from spikemem.ir.dendrites import DendriticNeuron
-    from spikemem.ir.lowering import lower_dendrites
+    from spikemem.lowering import lower_dendrites
 
     src = ir.Population(
         name="src",

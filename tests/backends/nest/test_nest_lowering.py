@@ -135,7 +135,7 @@ def test_source_spikes_are_the_references_and_early_ones_move_to_step_two():
 
 
 def test_poisson_sources_replay_the_reference_spikes():
-    from spikemem.backends.common import flatten, source_spikes
+    from spikemem.lowering import flatten, source_spikes
 
     src = ir.Population(name="p", size=20, cell=ir.SpikeSourcePoisson(rate=200.0, start=1.0, seed=4))
     a = ir.Population(name="a", size=1, cell=ir.IF_curr_exp())

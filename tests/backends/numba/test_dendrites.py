@@ -7,6 +7,7 @@ import pytest
 
 import spikemem
 from spikemem import ir
+from spikemem.lowering import lower_dendrites
 
 
 def _random_network(seed: int, *, dt: float = 1.0, jitter: int = 0, soma_threshold: int = 1) -> ir.Network:
@@ -33,7 +34,7 @@ def _random_network(seed: int, *, dt: float = 1.0, jitter: int = 0, soma_thresho
 def test_native_and_lowered_give_the_same_spikes(seed, jitter, soma_threshold, dt):
     net = _random_network(seed, dt=dt, jitter=jitter, soma_threshold=soma_threshold)
     native = spikemem.compile(net, seed=seed).run(duration=250 * dt)
-    lowered = spikemem.compile(ir.lower_dendrites(net, seed=seed), seed=seed).run(duration=250 * dt)
+    lowered = spikemem.compile(lower_dendrites(net, seed=seed), seed=seed).run(duration=250 * dt)
     assert len(native.spikes["d"]) > 5, "the test network must make dendritic spikes"
     for name in ("d", "relay"):
         np.testing.assert_array_equal(native.spikes[name].steps, lowered.spikes[name].steps)

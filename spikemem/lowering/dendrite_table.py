@@ -1,9 +1,8 @@
-"""Native dendritic segments in the Numba engine (semantics: :mod:`spikemem.ir.dendrites`).
+"""Flat tables of native dendritic segments (semantics: :mod:`spikemem.ir.dendrites`; numpy only).
 
-This module flattens the dendritic populations; their kernels (``count_and_fire``,
-``dendrites_step``, ``send_to_segments``) live in :mod:`.kernels`, in the same file as the
-step loop that calls them, because Numba's on-disk cache of a function does not notice edits
-to functions it calls from other files.
+This module flattens the dendritic populations for an engine with native segments (the Numba
+engine, whose kernels ``count_and_fire``, ``dendrites_step`` and ``send_to_segments`` live in
+:mod:`spikemem.backends.numba.kernels`).
 
 Segments and somata of ``DendriticNeuron`` populations are event counters with a sliding
 window. Synapses onto segments live in their own CSR table by presynaptic neuron; an event
@@ -18,9 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...ir.connectivity import delay_steps, resolve
-from ...ir.dendrites import DendriticNeuron
-from ...ir.network import Network
+from ..ir.connectivity import delay_steps, resolve
+from ..ir.dendrites import DendriticNeuron
+from ..ir.network import Network
+from .csr import concat, csr_by_pre
+
+__all__ = ["DendriteTable", "build_dendrite_table", "dendritic_populations"]
 
 
 @dataclass
@@ -77,20 +79,18 @@ def build_dendrite_table(
         syn = resolve(proj, seed)
         pre_all.append(syn.pre + offsets[proj.pre.name])
         tgt_all.append(seg_start[post.name] + syn.post * post.cell.n_segments + syn.segment)
-        dly_all.append(delay_steps(syn.delay, dt, owner=f"Projection {proj.name!r}") if syn.size else np.zeros(0, np.int64))
-    cat = lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)  # noqa: E731
-    pre, target, delay = cat(pre_all, np.int64), cat(tgt_all, np.int64), cat(dly_all, np.int64)
-    order = np.argsort(pre, kind="stable")
-    row_ptr = np.zeros(n_total + 1, dtype=np.int64)
-    np.cumsum(np.bincount(pre, minlength=n_total), out=row_ptr[1:])
-    windows = cat(seg_window, np.int64)
+        owner = f"Projection {proj.name!r}"
+        dly_all.append(delay_steps(syn.delay, dt, owner=owner) if syn.size else np.zeros(0, np.int64))
+    pre, target, delay = concat(pre_all, np.int64), concat(tgt_all, np.int64), concat(dly_all, np.int64)
+    order, row_ptr = csr_by_pre(pre, n_total)
+    windows = concat(seg_window, np.int64)
     max_w = int(windows.max()) if windows.size else 1
     return DendriteTable(
-        seg_theta=cat(theta, np.float64),
+        seg_theta=concat(theta, np.float64),
         seg_window=windows,
-        seg_soma=cat(seg_soma, np.int64),
-        soma_k=cat(soma_k, np.float64),
-        soma_window=cat(soma_window, np.int64),
+        seg_soma=concat(seg_soma, np.int64),
+        soma_k=concat(soma_k, np.float64),
+        soma_window=concat(soma_window, np.int64),
         soma_first=min((offsets[p.name] for p in pops), default=0),
         row_ptr=row_ptr,
         target=target[order],

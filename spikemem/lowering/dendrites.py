@@ -1,4 +1,4 @@
-"""Lowering passes: rewrite IR constructs into simpler IR for backends that lack them.
+"""Dendrite lowering: rewrite IR constructs into simpler IR for backends that lack them.
 
 :func:`lower_dendrites` turns every :class:`~spikemem.ir.DendriticNeuron` population into
 point neurons that any backend with ``IF_curr_delta`` can run, with the same spikes as the
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cells import IF_curr_delta
-from .connectivity import resolve
-from .connectors import FromList
-from .dendrites import DendriticNeuron
-from .network import Network
-from .population import Population
-from .projection import Projection
+from ..ir.cells import IF_curr_delta
+from ..ir.connectivity import resolve
+from ..ir.connectors import FromList
+from ..ir.dendrites import DendriticNeuron
+from ..ir.network import Network
+from ..ir.population import Population
+from ..ir.projection import Projection
+
+__all__ = ["COUNTER_TAU_M", "counter_cell", "lower_dendrites"]
 
 COUNTER_TAU_M = 1e6
 """Membrane time constant (ms) of the counter neurons: the largest the IR accepts, so the leak

@@ -1,0 +1,28 @@
+"""Small array helpers shared by the flat tables: concatenation and CSR rows by presynaptic id."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["concat", "csr_by_pre"]
+
+
+def concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    """``parts`` concatenated and cast to ``dtype`` (an empty array of ``dtype`` when none)."""
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+
+def csr_by_pre(pre: np.ndarray, n_total: int) -> tuple[np.ndarray, np.ndarray]:
+    """The stable order that sorts synapses by presynaptic global id, and the CSR row pointer.
+
+    Returns
+    -------
+    order : numpy.ndarray
+        Positions of the synapses in CSR order (``np.argsort(pre, kind="stable")``).
+    row_ptr : numpy.ndarray
+        ``(n_total + 1,)`` int64: the synapses of neuron ``i`` are ``order[row_ptr[i]:row_ptr[i + 1]]``.
+    """
+    order = np.argsort(pre, kind="stable")
+    row_ptr = np.zeros(n_total + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pre, minlength=n_total), out=row_ptr[1:])
+    return order, row_ptr

@@ -1,0 +1,102 @@
+"""The reference engine's synapse table: every synapse in CSR order by presynaptic neuron (numpy only).
+
+Targets are ``receptor · n_dynamic + post global id`` (receptor 0 excitatory, 1 inhibitory),
+delays whole steps, weights nA (mV onto delta cells). The table keeps, per projection, where
+its synapses went (in the order :func:`~spikemem.ir.resolve` returns them), so that plastic
+weights can be read back per projection.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..ir.connectivity import Synapses, delay_steps, resolve
+from ..ir.dendrites import DendriticNeuron
+from ..ir.network import Network
+from .csr import concat, csr_by_pre
+
+__all__ = ["SynapseTable", "synapse_table"]
+
+
+@dataclass
+class SynapseTable:
+    """All synapses in CSR form by presynaptic global index."""
+
+    row_ptr: np.ndarray
+    target: np.ndarray  # receptor * n_dynamic + post global index
+    delay: np.ndarray  # steps
+    weight: np.ndarray  # nA (mV for delta cells); mutated by plasticity
+    max_delay: int
+    projection_slots: dict[str, np.ndarray] = field(default_factory=dict)  # CSR positions, resolve order
+    projection_pre_post: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+
+def synapse_table(
+    network: Network,
+    offsets: dict[str, int],
+    n_dynamic: int,
+    n_total: int,
+    dt: float,
+    seed: int,
+    *,
+    stacklevel: int = 4,
+) -> SynapseTable:
+    """Every synapse of ``network`` in CSR order by presynaptic global id, delays in steps of
+    ``dt`` (ms), rounded to the nearest step (halves up, one warning at ``stacklevel`` for the
+    largest rounding error). Synapses onto dendritic populations are left out (they live in the
+    :class:`~spikemem.lowering.dendrite_table.DendriteTable`)."""
+    pre_all, tgt_all, dly_all, w_all, owner_all = [], [], [], [], []
+    resolved = {}
+    worst = (0.0, "", 0.0)  # largest rounding error (ms), projection, delay
+    for index, proj in enumerate(network.projections):
+        syn = resolve(proj, seed)
+        resolved[proj.name] = syn
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            steps = (
+                delay_steps(syn.delay, dt, owner=f"Projection {proj.name!r}")
+                if syn.size
+                else np.zeros(0, np.int64)
+            )
+        if syn.size:
+            error = np.abs(steps * dt - syn.delay)
+            k = int(np.argmax(error))
+            if error[k] > worst[0]:
+                worst = (float(error[k]), proj.name, float(syn.delay[k]))
+        if isinstance(proj.post.population.cell, DendriticNeuron):
+            syn = Synapses(pre=syn.pre[:0], post=syn.post[:0], weight=syn.weight[:0], delay=syn.delay[:0])
+            steps = steps[:0]  # synapses onto segments live in the dendrite table
+        receptor = 0 if proj.receptor == "excitatory" else 1
+        pre_all.append(syn.pre + offsets[proj.pre.name])
+        tgt_all.append(receptor * n_dynamic + syn.post + offsets[proj.post.name])
+        dly_all.append(steps)
+        w_all.append(syn.weight)
+        owner_all.append(np.full(syn.size, index, dtype=np.int64))
+    if worst[0] > 1e-9 * max(1.0, worst[2]):
+        warnings.warn(
+            f"delays that are not multiples of dt = {dt} ms were rounded to the nearest step (halves up); "
+            f"largest rounding error {worst[0]:.6g} ms (projection {worst[1]!r}, delay {worst[2]:.6g} ms)",
+            RuntimeWarning,
+            stacklevel=stacklevel,
+        )
+    pre, target, delay = concat(pre_all, np.int64), concat(tgt_all, np.int64), concat(dly_all, np.int64)
+    weight, owner = concat(w_all, np.float64), concat(owner_all, np.int64)
+    order, row_ptr = csr_by_pre(pre, n_total)
+    position = np.empty(order.size, dtype=np.int64)
+    position[order] = np.arange(order.size)
+    table = SynapseTable(
+        row_ptr=row_ptr,
+        target=np.ascontiguousarray(target[order].astype(np.int32)),
+        delay=np.ascontiguousarray(delay[order].astype(np.int32)),
+        weight=np.ascontiguousarray(weight[order]),
+        max_delay=int(delay.max()) if delay.size else 1,
+    )
+    for index, proj in enumerate(network.projections):
+        slots = position[owner == index]
+        table.projection_slots[proj.name] = slots
+        syn = resolved[proj.name]
+        table.projection_pre_post[proj.name] = (syn.pre, syn.post)
+    return table
