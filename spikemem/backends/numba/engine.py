@@ -8,9 +8,7 @@ from ...ir.schedule import Schedule
 from ..base import Backend, Capability, Compilation, Runnable
 from ..options import base_versions
 from .layout import BACKEND, Layout, build_layout
-
-CHUNK_STEPS = 20_000
-"""Steps per kernel call; Python (progress bar, buffer growth) runs only between chunks."""
+from .runner import CHUNK_STEPS, execute
 
 
 class NumbaRunnable(Runnable):
@@ -31,8 +29,6 @@ class NumbaRunnable(Runnable):
         self.layout = layout
 
     def _execute(self, schedule: Schedule) -> Any:
-        from .runner import execute
-
         return execute(self, schedule)
 
     def versions(self) -> dict[str, str]:

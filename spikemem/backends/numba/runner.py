@@ -13,6 +13,9 @@ from ...lowering import phase_steps, source_spike_table
 from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
 from . import kernels
 
+CHUNK_STEPS = 20_000
+"""Steps per kernel call; Python (progress bar, buffer growth) runs only between chunks."""
+
 
 def _state_arrays(layout: Any) -> tuple:
     neurons = layout.neurons
@@ -96,7 +99,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
             _set_enabled(enabled, plastic.names, phase.plastic)
             t = begin
             while t < end:
-                stop = min(end, t + kernels_chunk())
+                stop = min(end, t + CHUNK_STEPS)
                 reached, n_spikes, n_samples = call(t, stop)
                 if reached < stop:  # spike buffer nearly full: grow and continue
                     spk_step, spk_id = _grow(spk_step), _grow(spk_id)
@@ -127,13 +130,6 @@ def _dendrite_arrays(table: Any) -> tuple:
         np.zeros(max(n_seg, n_soma, 1), dtype=np.int64),
     )
     return constants, state, (table.row_ptr, table.target, table.delay)
-
-
-def kernels_chunk() -> int:
-    """Steps per kernel call (see :data:`spikemem.backends.numba.engine.CHUNK_STEPS`)."""
-    from .engine import CHUNK_STEPS
-
-    return CHUNK_STEPS
 
 
 def _grow(array: np.ndarray) -> np.ndarray:

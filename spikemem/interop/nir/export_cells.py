@@ -9,7 +9,7 @@ are divided by the exporter's time unit (ms or s).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -27,8 +27,8 @@ from ...ir.population import Population
 from ...lowering.registry import Registry
 from .common import APPROXIMATE, BACKEND, FAITHFUL, META, UNSUPPORTED, FidelityEntry, _label
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .export import _Exporter
+Exporter = Any
+"""The exporter of :mod:`.export` (not imported here: that module imports this one)."""
 
 __all__ = ["NOT_IN_GRAPH", "export_cell", "meta_value", "unsupported_reason"]
 
@@ -43,7 +43,7 @@ NOT_IN_GRAPH = (DiscreteLIF, DendriticNeuron)
 UNSUPPORTED_REASONS = {
     DiscreteLIF: "the DiscreteLIF cell (per-step update, subtractive reset) has no NIR equivalent",
     DendriticNeuron: (
-        "dendritic segments have no NIR equivalent (spikemem.ir.lower_dendrites rewrites them as "
+        "dendritic segments have no NIR equivalent (spikemem.lowering.lower_dendrites rewrites them as "
         "IF_curr_delta point neurons, which export approximately)"
     ),
     SpikeSourcePoisson: "a Poisson source is a random process, not a NIR node",
@@ -68,14 +68,14 @@ def meta_value(value: Any) -> Any:
 @export_cell.register(DiscreteLIF)
 @export_cell.register(DendriticNeuron)
 def _left_out(
-    cell: Any, ex: _Exporter, pop: Population, index: int, source: str, receptors: set[str]
+    cell: Any, ex: Exporter, pop: Population, index: int, source: str, receptors: set[str]
 ) -> None:
     """No node: the report says why the population is not in the graph."""
     ex.left_out(source, unsupported_reason(cell))
 
 
 def _neuron_meta(
-    ex: _Exporter, pop: Population, index: int, fidelity: str, reasons: list[str], conversion: str
+    ex: Exporter, pop: Population, index: int, fidelity: str, reasons: list[str], conversion: str
 ) -> dict:
     """The metadata of a LIF population's node: PyNN parameters, conversion, reset, refractoriness."""
     cell = pop.cell
@@ -92,7 +92,7 @@ def _neuron_meta(
 
 @export_cell.register(SpikeSourceArray)
 def _spike_array(
-    cell: SpikeSourceArray, ex: _Exporter, pop: Population, index: int, source: str, receptors: set[str]
+    cell: SpikeSourceArray, ex: Exporter, pop: Population, index: int, source: str, receptors: set[str]
 ) -> None:
     """An ``Input`` node; the spike times go into its metadata."""
     note = (
@@ -114,7 +114,7 @@ def _spike_array(
 
 @export_cell.register(SpikeSourcePoisson)
 def _poisson(
-    cell: SpikeSourcePoisson, ex: _Exporter, pop: Population, index: int, source: str, receptors: set[str]
+    cell: SpikeSourcePoisson, ex: Exporter, pop: Population, index: int, source: str, receptors: set[str]
 ) -> None:
     """An ``Input`` node labelled unsupported (the consumer must supply the spikes)."""
     reason = unsupported_reason(cell)
@@ -131,7 +131,7 @@ def _poisson(
     )
 
 
-def _neuron_reasons(ex: _Exporter, cell: Any, delta: bool) -> list[str]:
+def _neuron_reasons(ex: Exporter, cell: Any, delta: bool) -> list[str]:
     """Why a LIF population is not exported faithfully (refractoriness, delta input, numerics)."""
     reasons = []
     refrac = np.asarray(cell.tau_refrac, dtype=np.float64)
@@ -168,7 +168,7 @@ def _pynn_meta(cell: Any) -> dict:
 
 @export_cell.register(IF_curr_exp)
 def _if_curr_exp(
-    cell: IF_curr_exp, ex: _Exporter, pop: Population, index: int, source: str, receptors: set[str]
+    cell: IF_curr_exp, ex: Exporter, pop: Population, index: int, source: str, receptors: set[str]
 ) -> None:
     """A ``CubaLIF`` node, or a ``LIF`` fed by two ``LI`` synapse nodes when both receptors are
     used with different ``tau_syn``."""
@@ -270,7 +270,7 @@ def _if_curr_exp(
 
 @export_cell.register(IF_curr_delta)
 def _if_curr_delta(
-    cell: IF_curr_delta, ex: _Exporter, pop: Population, index: int, source: str, receptors: set[str]
+    cell: IF_curr_delta, ex: Exporter, pop: Population, index: int, source: str, receptors: set[str]
 ) -> None:
     """A ``LIF`` node with ``r = tau_m`` (approximate: delta input is added at the step's end)."""
     n, u = pop.size, ex.unit
