@@ -242,7 +242,7 @@ def _synapse_table(network: Network, offsets: dict[str, int], n_dynamic: int, n_
     cat = lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)  # noqa: E731
     pre, target, delay = cat(pre_all, np.int64), cat(tgt_all, np.int64), cat(dly_all, np.int64)
     weight, owner = cat(w_all, np.float64), cat(owner_all, np.int64)
-    order = np.argsort(pre, kind="stable")
+    order = np.lexsort((target, pre))  # by pre, then target (stable): the parallel send needs it
     row_ptr = np.zeros(n_total + 1, dtype=np.int64)
     np.cumsum(np.bincount(pre, minlength=n_total), out=row_ptr[1:])
     position = np.empty(order.size, dtype=np.int64)
