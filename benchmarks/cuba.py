@@ -211,8 +211,14 @@ class Brian2Cuba:
         for receptor, var, w in (("excitatory", "Ie", "w_e"), ("inhibitory", "Ii", "w_i")):
             s = b2.Synapses(group, group, on_pre=f"{var} += {w}", delay=delay_steps * facts.dt * ms,
                             namespace=ns, name=f"syn_{receptor[:3]}")
-            s.connect(i=facts.pre[receptor], j=facts.post[receptor])
+            native_p = getattr(facts, "native_p", None)
+            if native_p is None:
+                s.connect(i=facts.pre[receptor], j=facts.post[receptor])
+            else:  # Brian2 draws the synapses itself (the scaling benchmark's native series)
+                n_exc = facts.exc.size
+                s.connect(condition=f"i < {n_exc}" if receptor == "excitatory" else f"i >= {n_exc}", p=native_p)
             syn[receptor] = s
+        self.synapses = syn
         self.monitor = b2.SpikeMonitor(group, name="spikes")
         self.net = b2.Network(group, *syn.values(), self.monitor)
         self.net.run(duration_ms * ms)

@@ -67,6 +67,9 @@ CONNECTOR_KEYS = {
     "OneToOne": (),
     "AllToAll": ("allow_self_connections",),
     "FixedProbability": ("p", "allow_self_connections", "seed"),
+    "FixedNumberPre": ("n", "allow_self_connections", "with_replacement", "seed"),
+    "FixedNumberPost": ("n", "allow_self_connections", "with_replacement", "seed"),
+    "FixedTotalNumber": ("n", "allow_self_connections", "with_replacement", "seed"),
     "FromList": ("pairs",),
 }
 STDP_TIMING_KEYS = ("tau_plus", "tau_minus", "A_plus", "A_minus")

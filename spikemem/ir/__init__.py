@@ -7,7 +7,15 @@ PyNN's: ms, mV, nA, nF, µS, Hz.
 
 from .cells import DiscreteLIF, IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
 from .connectivity import Synapses, delay_steps, resolve
-from .connectors import AllToAll, FixedProbability, FromList, OneToOne
+from .connectors import (
+    AllToAll,
+    FixedNumberPost,
+    FixedNumberPre,
+    FixedProbability,
+    FixedTotalNumber,
+    FromList,
+    OneToOne,
+)
 from .dendrites import DendriticNeuron
 from .errors import IRValidationError, UnsupportedFeature
 from .network import NUMERICS, Network
@@ -25,7 +33,10 @@ __all__ = [
     "AllToAll",
     "DendriticNeuron",
     "DiscreteLIF",
+    "FixedNumberPost",
+    "FixedNumberPre",
     "FixedProbability",
+    "FixedTotalNumber",
     "FromList",
     "IF_curr_delta",
     "IF_curr_exp",

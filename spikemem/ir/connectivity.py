@@ -13,9 +13,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import readonly_float_array
-from .connectors import AllToAll, FixedProbability, FromList, OneToOne
+from .connectors import (
+    AllToAll,
+    FixedNumberPost,
+    FixedNumberPre,
+    FixedProbability,
+    FixedTotalNumber,
+    FromList,
+    OneToOne,
+)
 from .errors import IRValidationError
 from .projection import Projection
+from .sampling import bernoulli_pairs, distinct_pairs, distinct_per_row
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,8 @@ def _per_synapse(owner: str, name: str, value: float | np.ndarray, count: int) -
 
 
 def _positions(projection: Projection, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (pre, post) in the pre and post selections, sorted by pre then post
+    (``FromList`` keeps its own order). O(synapses) memory except for ``AllToAll``."""
     n_pre, n_post = projection.pre.size, projection.post.size
     connector = projection.connector
     if isinstance(connector, OneToOne):
@@ -103,22 +114,36 @@ def _positions(projection: Projection, seed: int) -> tuple[np.ndarray, np.ndarra
     if isinstance(connector, FromList):
         return connector.pre, connector.post
     if isinstance(connector, AllToAll):
-        mask = np.ones((n_pre, n_post), dtype=bool)
-    elif isinstance(connector, FixedProbability):
-        sequence = (
-            np.random.SeedSequence(connector.seed)
-            if connector.seed is not None
-            else projection_seed(seed, "connector:" + projection.name)
-        )
-        rng = np.random.Generator(np.random.PCG64(sequence))
-        mask = rng.random((n_pre, n_post)) < connector.p
-    else:  # pragma: no cover - the Projection constructor rejects other types
-        raise IRValidationError(f"Projection {projection.name!r}", "connector", connector, "a known connector")
-    if not connector.allow_self_connections:
-        diagonal = np.arange(min(n_pre, n_post))
-        mask[diagonal, diagonal] = False
-    pre, post = np.nonzero(mask)
-    return pre.astype(np.int64), post.astype(np.int64)
+        pre = np.repeat(np.arange(n_pre, dtype=np.int64), n_post)
+        post = np.tile(np.arange(n_post, dtype=np.int64), n_pre)
+        if connector.allow_self_connections:
+            return pre, post
+        keep = pre != post
+        return pre[keep], post[keep]
+    rng = _connector_rng(connector, seed, projection.name)
+    allow_self = bool(connector.allow_self_connections)
+    if isinstance(connector, FixedProbability):
+        return bernoulli_pairs(rng, n_pre, n_post, connector.p, allow_self=allow_self)
+    replace = bool(connector.with_replacement)
+    if isinstance(connector, FixedTotalNumber):
+        return distinct_pairs(rng, n_pre, n_post, connector.n, allow_self=allow_self, with_replacement=replace)
+    if isinstance(connector, FixedNumberPost):
+        post = distinct_per_row(rng, n_pre, connector.n, n_post, exclude_diagonal=not allow_self, with_replacement=replace)
+        return np.repeat(np.arange(n_pre, dtype=np.int64), connector.n), post.ravel()
+    if isinstance(connector, FixedNumberPre):
+        pre = distinct_per_row(rng, n_post, connector.n, n_pre, exclude_diagonal=not allow_self, with_replacement=replace)
+        post = np.repeat(np.arange(n_post, dtype=np.int64), connector.n)
+        order = np.lexsort((post, pre.ravel()))
+        return pre.ravel()[order], post[order]
+    raise IRValidationError(  # pragma: no cover - the Projection constructor rejects other types
+        f"Projection {projection.name!r}", "connector", connector, "a known connector"
+    )
+
+
+def _connector_rng(connector: object, seed: int, name: str) -> np.random.Generator:
+    own = getattr(connector, "seed", None)
+    sequence = np.random.SeedSequence(own) if own is not None else projection_seed(seed, "connector:" + name)
+    return np.random.Generator(np.random.PCG64(sequence))
 
 
 def delay_steps(delay_ms: np.ndarray, dt: float, *, owner: str = "delays") -> np.ndarray:

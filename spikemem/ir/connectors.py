@@ -48,16 +48,28 @@ class AllToAll:
     allow_self_connections: bool = True
 
     def __post_init__(self) -> None:
-        if not isinstance(self.allow_self_connections, (bool, np.bool_)):
-            raise IRValidationError(
-                "AllToAll", "allow_self_connections", self.allow_self_connections, "True or False"
-            )
+        _check_flag("AllToAll", "allow_self_connections", self.allow_self_connections)
+
+
+def _check_flag(owner: str, name: str, value: Any) -> None:
+    if not isinstance(value, (bool, np.bool_)):
+        raise IRValidationError(owner, name, value, "True or False")
+
+
+def _check_seed(owner: str, seed: Any) -> None:
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63
+    ):
+        raise IRValidationError(owner, "seed", seed, "None or an integer in [0, 2**63)")
 
 
 @strict_keywords
 @dataclass(frozen=True, kw_only=True, eq=False)
 class FixedProbability:
     """Each (pre, post) pair is connected independently with probability ``p``.
+
+    Drawn in O(synapses) time and memory (geometric gaps between connected pairs, see
+    :mod:`spikemem.ir.sampling`), never as an ``n_pre × n_post`` matrix.
 
     Parameters
     ----------
@@ -78,17 +90,68 @@ class FixedProbability:
         p = finite_float("FixedProbability", "p", self.p, "a number in [0, 1]")
         check_range("FixedProbability", "p", p, low=0.0, high=1.0)
         object.__setattr__(self, "p", p)
-        if not isinstance(self.allow_self_connections, (bool, np.bool_)):
-            raise IRValidationError(
-                "FixedProbability", "allow_self_connections", self.allow_self_connections,
-                "True or False",
-            )
-        if self.seed is not None and (
-            isinstance(self.seed, bool)
-            or not isinstance(self.seed, (int, np.integer))
-            or not 0 <= int(self.seed) < 2**63
-        ):
-            raise IRValidationError("FixedProbability", "seed", self.seed, "None or an integer in [0, 2**63)")
+        _check_flag("FixedProbability", "allow_self_connections", self.allow_self_connections)
+        _check_seed("FixedProbability", self.seed)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class _FixedNumber:
+    """Shared fields of the fixed-number connectors (PyNN's names and defaults)."""
+
+    n: int
+    allow_self_connections: bool = True
+    with_replacement: bool = False
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        owner = self.kind  # type: ignore[attr-defined]
+        if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)) or not 0 <= int(self.n) < 2**62:
+            raise IRValidationError(owner, "n", self.n, "an integer >= 0 (number of synapses)")
+        object.__setattr__(self, "n", int(self.n))
+        _check_flag(owner, "allow_self_connections", self.allow_self_connections)
+        _check_flag(owner, "with_replacement", self.with_replacement)
+        _check_seed(owner, self.seed)
+
+
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FixedNumberPre(_FixedNumber):
+    """Every post neuron receives synapses from ``n`` pre neurons drawn uniformly at random
+    (PyNN's ``FixedNumberPreConnector``).
+
+    Parameters
+    ----------
+    n : int
+        Synapses per post neuron. Without replacement it must not exceed the pre neurons
+        available to each post neuron.
+    allow_self_connections : bool
+        ``False`` never draws pre position ``j`` for post position ``j`` (as for :class:`AllToAll`).
+    with_replacement : bool
+        ``True`` draws the ``n`` pre neurons independently, so a pair may be connected twice.
+    seed : int or None
+        As for :class:`FixedProbability`.
+    """
+
+    kind = "FixedNumberPre"
+
+
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FixedNumberPost(_FixedNumber):
+    """Every pre neuron sends synapses to ``n`` post neurons drawn uniformly at random (PyNN's
+    ``FixedNumberPostConnector``); the parameters are those of :class:`FixedNumberPre` with the
+    roles of pre and post swapped."""
+
+    kind = "FixedNumberPost"
+
+
+@strict_keywords
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FixedTotalNumber(_FixedNumber):
+    """Exactly ``n`` synapses between pairs drawn uniformly from all (pre, post) pairs (PyNN's
+    ``FixedTotalNumberConnector``); the parameters are those of :class:`FixedNumberPre`."""
+
+    kind = "FixedTotalNumber"
 
 
 @strict_keywords
@@ -145,8 +208,9 @@ class FromList:
 
 
 CONNECTOR_TYPES: dict[str, type] = {
-    c.kind: c for c in (OneToOne, AllToAll, FixedProbability, FromList)
+    c.kind: c
+    for c in (OneToOne, AllToAll, FixedProbability, FixedNumberPre, FixedNumberPost, FixedTotalNumber, FromList)
 }
 """Every connector type of the IR, by name."""
 
-Connector = OneToOne | AllToAll | FixedProbability | FromList
+Connector = OneToOne | AllToAll | FixedProbability | FixedNumberPre | FixedNumberPost | FixedTotalNumber | FromList

@@ -16,7 +16,7 @@ from ._checks import (
     strict_keywords,
 )
 from .cells import is_source
-from .connectors import CONNECTOR_TYPES, FromList, OneToOne
+from .connectors import CONNECTOR_TYPES, FixedNumberPost, FixedNumberPre, FixedTotalNumber, FromList, OneToOne
 from .dendrites import DendriticNeuron
 from .errors import IRValidationError
 from .plasticity import STDP
@@ -110,6 +110,8 @@ class Projection:
 
     def _check_connector(self, owner: str) -> None:
         connector = self.connector
+        if isinstance(connector, (FixedNumberPre, FixedNumberPost, FixedTotalNumber)):
+            _check_fixed_number(owner, connector, self.pre.size, self.post.size)
         if isinstance(connector, OneToOne) and self.pre.size != self.post.size:
             raise IRValidationError(
                 owner, "connector", "OneToOne",
@@ -140,3 +142,26 @@ class Projection:
     def plastic(self) -> bool:
         """True when the projection has a plasticity rule."""
         return self.plasticity is not None
+
+
+def _check_fixed_number(owner: str, connector: Any, n_pre: int, n_post: int) -> None:
+    """Refuse a fixed number of synapses that the candidates cannot provide."""
+    self_pairs = 0 if connector.allow_self_connections else min(n_pre, n_post)
+    if isinstance(connector, FixedTotalNumber):
+        candidates, per = n_pre * n_post - self_pairs, "in all"
+    else:
+        pool = n_pre if isinstance(connector, FixedNumberPre) else n_post
+        candidates = pool - (1 if self_pairs else 0)
+        per = "per post neuron" if isinstance(connector, FixedNumberPre) else "per pre neuron"
+    rows = {"FixedNumberPre": n_post, "FixedNumberPost": n_pre}.get(connector.kind, 1)
+    if connector.n == 0 or rows == 0:
+        return
+    limit = candidates if not connector.with_replacement else (candidates and 2**62)
+    if connector.n > limit:
+        raise IRValidationError(
+            owner, f"{connector.kind}.n", connector.n,
+            f"at most {candidates} ({candidates} candidate pairs {per}"
+            + ("" if connector.allow_self_connections else ", self-connections excluded")
+            + ("; with_replacement=True draws more" if not connector.with_replacement and candidates else "")
+            + ")",
+        )

@@ -12,17 +12,24 @@ def concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
 
-def csr_by_pre(pre: np.ndarray, n_total: int) -> tuple[np.ndarray, np.ndarray]:
-    """The stable order that sorts synapses by presynaptic global id, and the CSR row pointer.
+def csr_by_pre(
+    pre: np.ndarray, n_total: int, within: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The stable order that sorts synapses by presynaptic global id (then by ``within``, e.g.
+    the target, when given), and the CSR row pointer.
+
+    Sorting a row by target keeps the synapses of one (pre, target) pair in their original
+    order, so every sum into a target happens in the same order as without it; it lets the
+    multi-threaded engine split each row into contiguous target ranges.
 
     Returns
     -------
     order : numpy.ndarray
-        Positions of the synapses in CSR order (``np.argsort(pre, kind="stable")``).
+        Positions of the synapses in CSR order (stable).
     row_ptr : numpy.ndarray
         ``(n_total + 1,)`` int64: the synapses of neuron ``i`` are ``order[row_ptr[i]:row_ptr[i + 1]]``.
     """
-    order = np.argsort(pre, kind="stable")
+    order = np.argsort(pre, kind="stable") if within is None else np.lexsort((within, pre))
     row_ptr = np.zeros(n_total + 1, dtype=np.int64)
     np.cumsum(np.bincount(pre, minlength=n_total), out=row_ptr[1:])
     return order, row_ptr

@@ -1,4 +1,5 @@
-"""The reference engine's synapse table: every synapse in CSR order by presynaptic neuron (numpy only).
+"""The reference engine's synapse table: every synapse in CSR order by presynaptic neuron, then by
+target within a row (numpy only).
 
 Targets are ``receptor · n_dynamic + post global id`` (receptor 0 excitatory, 1 inhibitory),
 delays whole steps, weights nA (mV onto delta cells). The table keeps, per projection, where
@@ -84,7 +85,7 @@ def synapse_table(
         )
     pre, target, delay = concat(pre_all, np.int64), concat(tgt_all, np.int64), concat(dly_all, np.int64)
     weight, owner = concat(w_all, np.float64), concat(owner_all, np.int64)
-    order, row_ptr = csr_by_pre(pre, n_total)
+    order, row_ptr = csr_by_pre(pre, n_total, within=target)
     position = np.empty(order.size, dtype=np.int64)
     position[order] = np.arange(order.size)
     table = SynapseTable(

@@ -1,0 +1,173 @@
+"""The multi-threaded step loop of the reference engine, bit-identical for any thread count.
+
+It runs the same five stages as :func:`spikemem.backends.numba.kernels.run_steps`; two of them
+in parallel, partitioned so that no sum ever changes its order:
+
+- **integrate and threshold** in parallel over *blocks* of neurons (a neuron's update reads
+  only its own state and its own ring-buffer entries). Each block writes its spikes into its
+  own range of a scratch array; the blocks are then concatenated in neuron order, so the spike
+  list is the serial one.
+- **send** in parallel over *target partitions*: thread ``p`` walks every spike of the step in
+  order and adds only the synapses whose target lies in its partition. Synapses are sorted by
+  target within each presynaptic row (stably), so each partition of a row is one contiguous
+  range (:func:`partition_pointers`). Every ring-buffer entry thus receives its weights in
+  spike order, then synapse order — the serial order, whatever the number of threads.
+
+Plasticity, dendritic counters, source spikes and state sampling stay serial.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from .kernels import (
+    _integrate_general,
+    _integrate_uniform,
+    _plasticity_step,
+    _threshold,
+    dendrites_step,
+    send_to_segments,
+)
+
+BLOCK = 2048
+"""Neurons per parallel work item of the integration stage."""
+
+
+def neuron_blocks(segments: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """Split every segment ``(first, stop, uniform, subtractive)`` into blocks of at most
+    ``block`` neurons: rows ``(first, stop, segment index)``, in neuron order."""
+    rows = []
+    for g, (first, stop) in enumerate(segments[:, :2]):
+        for a in range(int(first), int(stop), block):
+            rows.append((a, min(int(stop), a + block), g))
+    return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
+def partition_pointers(row_ptr: np.ndarray, target: np.ndarray, n_targets: int, parts: int) -> np.ndarray:
+    """Per presynaptic row, where each of ``parts`` target partitions starts and ends.
+
+    Parameters
+    ----------
+    row_ptr : ndarray of int64, shape (n_rows + 1,)
+        CSR row pointers; within a row, ``target`` must be sorted ascending.
+    target : ndarray of int
+        Target index of every synapse, in ``[0, n_targets)``.
+    n_targets : int
+        Number of targets (ring-buffer columns).
+    parts : int
+        Number of partitions (>= 1), balanced by synapse count.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_rows, parts + 1)
+        ``[r, p] .. [r, p + 1]`` is the range of row ``r``'s synapses with targets in partition
+        ``p``.
+    """
+    n_rows = row_ptr.size - 1
+    bounds = np.zeros(parts + 1, dtype=np.int64)
+    bounds[-1] = n_targets
+    if target.size and parts > 1:
+        cumulative = np.cumsum(np.bincount(target, minlength=n_targets))
+        wanted = cumulative[-1] * np.arange(1, parts) / parts
+        bounds[1:-1] = np.searchsorted(cumulative, wanted, side="left") + 1
+        bounds = np.maximum.accumulate(np.minimum(bounds, n_targets))
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(row_ptr))
+    key = rows * (n_targets + 1) + target
+    queries = np.arange(n_rows, dtype=np.int64)[:, None] * (n_targets + 1) + bounds[None, :]
+    return np.searchsorted(key, queries.ravel(), side="left").reshape(n_rows, parts + 1).astype(np.int64)
+
+
+@njit(cache=True, parallel=True)
+def run_steps_parallel(
+    t_begin, t_end, dt, neurons, segmentation, blocks, state, synapses, part_ptr, ring, sources,
+    spike_buf, n_spikes, plastic, record, dendrites,
+):
+    """:func:`~spikemem.backends.numba.kernels.run_steps` on several threads (same arguments,
+    plus ``blocks`` from :func:`neuron_blocks` and ``part_ptr`` from
+    :func:`partition_pointers`); returns ``(t_reached, n_spikes, n_samples)``."""
+    v_thresh, v_reset, nref = neurons[9], neurons[10], neurons[11]
+    segments, seg_params = segmentation
+    v, i_e, i_i, refc = state
+    row_ptr, target, delay, weight = synapses
+    src_ptr, src_ids = sources
+    spk_step, spk_id = spike_buf
+    hist_ids, hist_n, fparams, iparams, enabled, plastic_idx, traces = plastic
+    rec_every, rec_ids, rec_v, rec_ie, rec_ii, n_samples = record
+    dend_table, dend_state, dend_synapses = dendrites
+    has_dendrites = dend_state[1].size > 0
+    n_dyn = v.size
+    n_slots = ring.shape[0]
+    history = hist_n.size
+    has_plastic = enabled.size > 0
+    capacity = spk_step.size
+    n_total = hist_ids.shape[1]
+    n_blocks = blocks.shape[0]
+    n_parts = part_ptr.shape[1] - 1
+    spiked = np.empty(n_total, dtype=np.int32)
+    scratch = np.empty(max(n_dyn, 1), dtype=np.int32)
+    block_count = np.zeros(n_blocks, dtype=np.int64)
+    t = t_begin
+    while t < t_end:
+        if n_spikes + n_total > capacity:
+            break
+        slot = t % n_slots
+        ring_slot = ring[slot]
+        # 1-3 in parallel over blocks: deliver, integrate, threshold and reset
+        for q in prange(n_blocks):
+            a, b, g = blocks[q, 0], blocks[q, 1], blocks[q, 2]
+            uniform = segments[g, 2] == 1
+            if uniform:
+                _integrate_uniform(a, b, seg_params[g], v, i_e, i_i, refc, ring_slot, n_dyn)
+            else:
+                _integrate_general(a, b, neurons, v, i_e, i_i, refc, ring_slot, n_dyn)
+            stop = _threshold(a, b, uniform, seg_params[g], v_thresh, v, scratch, a)
+            subtractive = segments[g, 3] == 1
+            for k in range(a, stop):
+                j = scratch[k]
+                v[j] = v[j] - v_reset[j] if subtractive else v_reset[j]
+                refc[j] = nref[j]
+            block_count[q] = stop - a
+        count = 0
+        for q in range(n_blocks):
+            a = blocks[q, 0]
+            for k in range(block_count[q]):
+                spiked[count] = scratch[a + k]
+                count += 1
+        if has_dendrites:
+            count = dendrites_step(t, dend_table, dend_state, spiked, count)
+        for q in range(src_ptr[t], src_ptr[t + 1]):
+            spiked[count] = src_ids[q]
+            count += 1
+        for k in range(count):
+            spk_step[n_spikes + k] = t
+            spk_id[n_spikes + k] = spiked[k]
+        n_spikes += count
+        # 4: plasticity (serial)
+        if has_plastic:
+            h = t % history
+            for k in range(count):
+                hist_ids[h, k] = spiked[k]
+            hist_n[h] = count
+            _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight)
+        # 5: send, in parallel over target partitions
+        for p in prange(n_parts):
+            for k in range(count):
+                s = spiked[k]
+                for e in range(part_ptr[s, p], part_ptr[s, p + 1]):
+                    arrival = slot + delay[e]
+                    if arrival >= n_slots:
+                        arrival -= n_slots
+                    ring[arrival, target[e]] += weight[e]
+        if has_dendrites:
+            for k in range(count):
+                send_to_segments(t, spiked[k], dend_synapses, dend_table[1], dend_state[0])
+        if rec_ids.size > 0 and t % rec_every == 0:
+            for q in range(rec_ids.size):
+                j = rec_ids[q]
+                rec_v[n_samples, q] = v[j]
+                rec_ie[n_samples, q] = i_e[j]
+                rec_ii[n_samples, q] = i_i[j]
+            n_samples += 1
+        t += 1
+    return t, n_spikes, n_samples
