@@ -22,18 +22,25 @@ __all__ = ["run_command"]
 @out_folder_option("Folder for recording.h5 and raster.png.")
 @seed_option("Compile seed (default: [run] seed).")
 @duration_option
+@click.option(
+    "--threads", type=click.IntRange(min=1), default=None,
+    help="Threads of the numba backend (default: every core; results are identical for any count).",
+)
 def run_command(
-    config: Path, backend: str | None, out: Path, seed: int | None, duration: float | None
+    config: Path, backend: str | None, out: Path, seed: int | None, duration: float | None, threads: int | None
 ) -> None:
     """Compile and run the network described in CONFIG (a TOML file; see docs/config.md)."""
     settings = load_settings(config, duration)
     backend = backend or settings.backend
     seed = settings.seed if seed is None else seed
     duration = settings.duration if duration is None else duration
+    options = {} if threads is None else {"threads": threads}
+    if threads is not None and backend != "numba":
+        raise click.UsageError(f"--threads applies to the numba backend, not {backend!r}")
     started = time.perf_counter()
     try:
         runnable = spikemem.compile(
-            settings.network, settings.schedule, backend=backend, seed=seed, record=settings.record
+            settings.network, settings.schedule, backend=backend, seed=seed, record=settings.record, **options
         )
         recording = runnable.run() if settings.schedule is not None else runnable.run(duration)
     except (IRValidationError, UnsupportedFeature) as error:

@@ -8,6 +8,7 @@ from ...ir.schedule import Schedule
 from ..base import Backend, Capability, Compilation, Runnable
 from ..options import base_versions
 from .layout import BACKEND, Layout, build_layout
+from .parallel import check_threads
 from .runner import CHUNK_STEPS, execute
 
 
@@ -24,9 +25,12 @@ class NumbaRunnable(Runnable):
         layout: Layout,
         progress: bool | None,
         build_s: float,
+        threads: int = 1,
     ) -> None:
         super().__init__(compiled, progress=progress, build_s=build_s)
         self.layout = layout
+        self.threads = threads
+        """Threads the step loop may use (the run uses fewer on small networks)."""
 
     def _execute(self, schedule: Schedule) -> Any:
         return execute(self, schedule)
@@ -41,7 +45,10 @@ class NumbaBackend(Backend):
 
     Options of :meth:`compile`: ``dt`` (ms, default the network's), ``numerics`` (default the
     network's), ``seed`` (int, default 0), ``record`` (:class:`RecordSpec`), ``progress``
-    (``None``: a bar appears for runs longer than 2 s; ``True``/``False`` force it).
+    (``None``: a bar appears for runs longer than 2 s; ``True``/``False`` force it), ``threads``
+    (``None``: every core Numba may use, ``NUMBA_NUM_THREADS``; or an integer >= 1). Results
+    are bit-identical for any number of threads (:mod:`.parallel`); a run uses at most one
+    thread per :data:`~.parallel.MIN_NEURONS_PER_THREAD` neurons, so small networks run on one.
     """
 
     name = BACKEND
@@ -62,6 +69,18 @@ class NumbaBackend(Backend):
             Capability.SPIKE_EXACT,
         }
     )
+
+    def _check_options(
+        self, compiled: Compilation, *, progress: bool | None, threads: int | None = None
+    ) -> dict[str, Any]:
+        """Check ``threads`` (see the class docstring).
+
+        Raises
+        ------
+        IRValidationError
+            For a ``threads`` that is not ``None`` or an integer in ``[1, NUMBA_NUM_THREADS]``.
+        """
+        return {"progress": progress, "threads": check_threads(threads)}
 
     def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
         # the delay-rounding warning points at the caller of compile

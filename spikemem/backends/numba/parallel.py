@@ -18,9 +18,13 @@ Plasticity, dendritic counters, source spikes and state sampling stay serial.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 from numba import njit, prange
 
+from ...ir.errors import IRValidationError
 from .kernels import (
     _integrate_general,
     _integrate_uniform,
@@ -33,10 +37,63 @@ from .kernels import (
 BLOCK = 2048
 """Neurons per parallel work item of the integration stage."""
 
+MIN_NEURONS_PER_THREAD = 16384
+"""A run uses at most one thread per this many neurons: below it, starting and joining the
+threads twice a step costs more than the work they share."""
 
-def neuron_blocks(segments: np.ndarray, block: int = BLOCK) -> np.ndarray:
+
+def max_threads() -> int:
+    """The most threads Numba may use in this process (``NUMBA_NUM_THREADS``, by default the
+    number of cores; fixed when numba is first imported)."""
+    import numba
+
+    return int(numba.config.NUMBA_NUM_THREADS)
+
+
+def check_threads(threads: object) -> int:
+    """``threads`` as an integer in ``[1, max_threads()]`` (``None``: :func:`max_threads`).
+
+    Raises
+    ------
+    IRValidationError
+        Naming the value and the allowed range (and how to raise the limit).
+    """
+    limit = max_threads()
+    if threads is None:
+        return limit
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 1 <= int(threads) <= limit:
+        raise IRValidationError(
+            "compile", "threads", threads,
+            f"None or an integer in [1, {limit}] (NUMBA_NUM_THREADS={limit}; set that environment "
+            "variable before starting Python to allow more)",
+        )
+    return int(threads)
+
+
+@contextlib.contextmanager
+def numba_threads(threads: int) -> Iterator[None]:
+    """Let Numba's parallel loops use ``threads`` threads inside the block (restored after)."""
+    import numba
+
+    previous = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)
+
+
+def effective_threads(threads: int, n_neurons: int, n_blocks: int) -> int:
+    """Threads a run uses: at most ``threads``, one per :data:`MIN_NEURONS_PER_THREAD`
+    neurons and one per block, and at least one (a small network runs on one thread)."""
+    return max(1, min(threads, n_neurons // MIN_NEURONS_PER_THREAD, n_blocks))
+
+
+def neuron_blocks(segments: np.ndarray, block: int | None = None) -> np.ndarray:
     """Split every segment ``(first, stop, uniform, subtractive)`` into blocks of at most
-    ``block`` neurons: rows ``(first, stop, segment index)``, in neuron order."""
+    ``block`` (default :data:`BLOCK`) neurons: rows ``(first, stop, segment index)``, in neuron
+    order."""
+    block = BLOCK if block is None else block
     rows = []
     for g, (first, stop) in enumerate(segments[:, :2]):
         for a in range(int(first), int(stop), block):

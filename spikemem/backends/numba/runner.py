@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from ...ir.schedule import Schedule
 from ...lowering import phase_steps, source_spike_table
 from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
-from . import kernels
+from . import kernels, parallel
 
 CHUNK_STEPS = 20_000
 """Steps per kernel call; Python (progress bar, buffer growth) runs only between chunks."""
@@ -73,51 +73,76 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     dendrites = _dendrite_arrays(layout.dendrites)
     setup_s = time.perf_counter() - started
 
+    step_loop = _step_loop(layout, runnable.threads, ring.shape[1])
+
     def call(t0: int, t1: int) -> tuple[int, int, int]:
-        return kernels.run_steps(
-            t0, t1, layout.dt, _neuron_tuple(layout), (layout.neurons.segments, layout.neurons.seg_params), state, (syn.row_ptr, syn.target, syn.delay, weight),
-            ring, (src_ptr, src_ids), (spk_step, spk_id), n_spikes,
+        return step_loop(
+            t0, t1, layout.dt, _neuron_tuple(layout), (layout.neurons.segments, layout.neurons.seg_params), state,
+            (syn.row_ptr, syn.target, syn.delay, weight), ring, (src_ptr, src_ids), (spk_step, spk_id), n_spikes,
             (hist[0], hist[1], plastic.fparams, plastic.iparams, enabled, plastic_idx, traces),
             (every, rec_ids, rec_buffers[0], rec_buffers[1], rec_buffers[2], n_samples),
             dendrites,
         )
 
-    jit_started = time.perf_counter()
-    call(0, 0)  # compiles (or loads from the cache) without advancing
-    jit_s = time.perf_counter() - jit_started
-
-    weights: dict[str, dict[str, np.ndarray]] = {}
-    phases: list[PhaseInfo] = []
-    loop_started = time.perf_counter()
-    bar = tqdm(
-        total=n_steps, unit="step", delay=0.0 if runnable.progress else 2.0, disable=runnable.progress is False,
-        desc=f"numba {runnable.network.name}", leave=False,
-    )
-    try:
-        for index, phase in enumerate(schedule.phases):
-            begin, end = int(starts[index]), int(starts[index + 1])
-            _set_enabled(enabled, plastic.names, phase.plastic)
-            t = begin
-            while t < end:
-                stop = min(end, t + CHUNK_STEPS)
-                reached, n_spikes, n_samples = call(t, stop)
-                if reached < stop:  # spike buffer nearly full: grow and continue
-                    spk_step, spk_id = _grow(spk_step), _grow(spk_id)
-                bar.update(reached - t)
-                t = reached
-            _end_of_phase(runnable.network, layout, weight)
-            phases.append(PhaseInfo(name=phase.name, start_step=begin, stop_step=end))
-            if runnable.record.weights and n_plastic:
-                weights[phase.name] = {
-                    name: weight[syn.projection_slots[name]].copy() for name in plastic.names
-                }
-    finally:
-        bar.close()
-    loop_s = time.perf_counter() - loop_started
+    with parallel.numba_threads(step_loop.threads):
+        jit_started = time.perf_counter()
+        call(0, 0)  # compiles (or loads from the cache) without advancing
+        jit_s = time.perf_counter() - jit_started
+        weights: dict[str, dict[str, np.ndarray]] = {}
+        phases: list[PhaseInfo] = []
+        loop_started = time.perf_counter()
+        bar = tqdm(
+            total=n_steps, unit="step", delay=0.0 if runnable.progress else 2.0, disable=runnable.progress is False,
+            desc=f"numba {runnable.network.name}", leave=False,
+        )
+        try:
+            for index, phase in enumerate(schedule.phases):
+                begin, end = int(starts[index]), int(starts[index + 1])
+                _set_enabled(enabled, plastic.names, phase.plastic)
+                t = begin
+                while t < end:
+                    stop = min(end, t + CHUNK_STEPS)
+                    reached, n_spikes, n_samples = call(t, stop)
+                    if reached < stop:  # spike buffer nearly full: grow and continue
+                        spk_step, spk_id = _grow(spk_step), _grow(spk_id)
+                    bar.update(reached - t)
+                    t = reached
+                _end_of_phase(runnable.network, layout, weight)
+                phases.append(PhaseInfo(name=phase.name, start_step=begin, stop_step=end))
+                if runnable.record.weights and n_plastic:
+                    weights[phase.name] = {
+                        name: weight[syn.projection_slots[name]].copy() for name in plastic.names
+                    }
+        finally:
+            bar.close()
+        loop_s = time.perf_counter() - loop_started
     return _assemble(
         runnable, schedule, spk_step[:n_spikes], spk_id[:n_spikes], rec_ids, spans, rec_buffers, n_samples,
         weights, phases, {"build_s": runnable.build_s, "setup_s": setup_s, "jit_s": jit_s, "loop_s": loop_s},
+        threads=step_loop.threads,
     )
+
+
+def _step_loop(layout: Any, threads: int, n_targets: int) -> Any:
+    """The kernel of a run: the serial loop on one thread, else the parallel one with its
+    neuron blocks and target partitions bound (same results either way); ``.threads`` says how
+    many threads it uses."""
+    blocks = parallel.neuron_blocks(layout.neurons.segments)
+    threads = parallel.effective_threads(threads, layout.n_dynamic, blocks.shape[0])
+    if threads == 1:
+        def serial(*args: Any) -> tuple[int, int, int]:
+            return kernels.run_steps(*args)
+
+        serial.threads = 1  # type: ignore[attr-defined]
+        return serial
+    syn = layout.synapses
+    parts = parallel.partition_pointers(syn.row_ptr, syn.target, n_targets, threads)
+
+    def threaded(t0, t1, dt, neurons, segmentation, state, synapses, *rest):  # noqa: ANN001, ANN202
+        return parallel.run_steps_parallel(t0, t1, dt, neurons, segmentation, blocks, state, synapses, parts, *rest)
+
+    threaded.threads = threads  # type: ignore[attr-defined]
+    return threaded
 
 
 def _dendrite_arrays(table: Any) -> tuple:
@@ -154,7 +179,7 @@ def _end_of_phase(network: Any, layout: Any, weight: np.ndarray) -> None:
 
 def _assemble(
     runnable: Any, schedule: Schedule, steps: np.ndarray, gids: np.ndarray, rec_ids: np.ndarray, spans: list,
-    rec_buffers: list, n_samples: int, weights: dict, phases: list, timings: dict,
+    rec_buffers: list, n_samples: int, weights: dict, phases: list, timings: dict, threads: int,
 ) -> Recording:
     layout = runnable.layout
     wanted = runnable.record.spikes
@@ -176,7 +201,7 @@ def _assemble(
             var: rec_buffers[names.index(var)][:n_samples, column : column + count].copy() for var in variables
         }
         state[name] = StateTrace(steps=sample_steps, ids=np.arange(count, dtype=np.int64), values=values, dt=layout.dt)
-    meta = runnable.meta(n_steps=phases[-1].stop_step if phases else 0, timings=timings)
+    meta = runnable.meta(n_steps=phases[-1].stop_step if phases else 0, timings=timings, threads=threads)
     return runnable.recording(
         populations=dict(layout.sizes), spikes=spikes, state=state, weights=weights, phases=phases, meta=meta
     )
