@@ -15,6 +15,8 @@ class Capability(str, enum.Enum):
 
     NUMERICS_EXACT = "numerics:exact"
     NUMERICS_SPINNAKER = "numerics:spinnaker"
+    NUMERICS_SPINNAKER_FIXED = "numerics:spinnaker-fixed"
+    """sPyNNaker's s16.15 fixed-point arithmetic, bit for bit (Numba only)."""
     NUMERICS_STATISTICAL = "numerics:own scheme, statistical agreement"
     """Runs ``exact``/``spinnaker`` networks with the engine's own integration (Nengo): compared
     with the reference by statistics, never spike for spike."""

@@ -27,7 +27,8 @@ class CompileOptions:
 
 
 def check_compile(
-    network: Any, schedule: Any, *, dt: Any, numerics: Any, seed: Any, record: Any
+    network: Any, schedule: Any, *, dt: Any, numerics: Any, seed: Any, record: Any,
+    capabilities: frozenset = frozenset(),
 ) -> CompileOptions:
     """Validate the arguments of ``compile`` (same rules as the reference engine).
 
@@ -42,6 +43,10 @@ def check_compile(
     numerics = network.numerics if numerics is None else numerics
     if numerics not in NUMERICS:
         raise IRValidationError("compile", "numerics", numerics, "one of " + ", ".join(NUMERICS))
+    if numerics == "spinnaker-fixed" and "numerics:spinnaker-fixed" not in capabilities:
+        from ..ir.errors import UnsupportedFeature
+
+        raise UnsupportedFeature("numerics 'spinnaker-fixed' (sPyNNaker's fixed-point arithmetic)", "this backend", ["numba"])
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
         raise IRValidationError("compile", "seed", seed, "an integer in [0, 2**63)")
     if schedule is not None:

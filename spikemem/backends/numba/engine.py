@@ -29,6 +29,7 @@ class NumbaBackend:
         {
             Capability.NUMERICS_EXACT,
             Capability.NUMERICS_SPINNAKER,
+            Capability.NUMERICS_SPINNAKER_FIXED,
             Capability.IF_CURR_EXP,
             Capability.IF_CURR_DELTA,
             Capability.SPIKE_SOURCE_ARRAY,
@@ -54,8 +55,14 @@ class NumbaBackend:
         progress: bool | None = None,
     ) -> NumbaRunnable:
         """Compile ``network`` for the Numba engine; see the class docstring for the options."""
-        checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
+        checked = check_compile(
+            network, schedule, dt=dt, numerics=numerics, seed=seed, record=record, capabilities=self.capabilities
+        )
         dt, numerics, seed, record = checked.dt, checked.numerics, checked.seed, checked.record
+        if numerics == "spinnaker-fixed":  # sPyNNaker's fixed-point arithmetic: its own runner
+            from .fixed_runner import FixedRunnable
+
+            return FixedRunnable(network, schedule, dt, int(seed), record)
         started = time.perf_counter()
         layout = build_layout(network, dt, numerics, int(seed))
         return NumbaRunnable(

@@ -1,0 +1,151 @@
+"""``numerics="spinnaker-fixed"``: sPyNNaker's fixed-point arithmetic, against hand-computed
+encodings and against a SpiNNaker hardware recording (equality, not a tolerance)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import spikemem
+from spikemem import ir
+from spikemem.backends.numba import fixed_point as fp
+from spikemem.ir import RecordSpec
+from spikemem.ir.errors import UnsupportedFeature
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "spinnaker_synfire"
+
+
+# -- host-side conversions, by hand --------------------------------------------------------------
+
+
+def test_s1615_encoding_rounds_the_decimal_form_half_to_even():
+    assert fp.s1615(1.0) == 32768
+    assert fp.s1615(-65.0) == -65 * 32768
+    assert fp.s1615(0.25) == 8192
+    # exp(-1/20) = 0.951229424500714 -> 0.951229424500714 * 32768 = 31169.886 -> 31170
+    assert fp.s1615(math.exp(-1 / 20)) == 31170
+    # exp(-1/5) = 0.8187307530779818 -> 26828.29 -> 26828
+    assert fp.s1615(math.exp(-1 / 5)) == 26828
+    assert fp.s1615(1.5 / 32768) == 2  # a tie (1.5 LSB) goes to the even neighbour
+    assert fp.s1615(2.5 / 32768) == 2
+    with pytest.raises(ValueError):
+        fp.s1615(65536.0)
+
+
+def test_u032_encoding():
+    # exp(-1/20) * 2^32 = 4085499269.22 ; exp(-1/5) * 2^32 = 3516421808.70
+    assert fp.u032(math.exp(-1 / 20)) == 4085499269
+    assert fp.u032(math.exp(-1 / 5)) == 3516421809
+    assert fp.u032(0.5) == 2**31
+
+
+def test_host_scheme_truncates_like_the_sPyNNaker8_data_spec_writer():
+    params = dict(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0, v_rest=-65.0,
+                  v_reset=-70.0, v_thresh=-50.0, i_offset=0.0, v_init=-65.0)
+    c = fp.lif_constants_host(params, 1.0, delta=False)
+    assert c.exp_tc == 31169  # int(31169.886): truncated, not rounded
+    assert c.r_membrane == 80 * 32768
+    assert c.decay_e == 3516421808  # int(exp(-1/5) * 2^32) = int(3516421808.70)
+    assert c.init_e == 3892727436  # int(5 (1 - exp(-1/5)) * 2^32) = int(3892727436.50)
+    assert c.t_refract == 2
+    assert c.v_rest == -65 * 32768 and c.v_thresh == -50 * 32768 and c.v_reset == -70 * 32768
+
+
+def test_board_side_exponential_of_the_7_4_1_scheme():
+    # expk truncates the u32.32 table value: e^-1 * 2^15 = 12054.66 -> 12054
+    assert fp.expk(-32768) == 12054
+    assert fp.expk(0) == 32768
+    assert fp.expulr(0) == 0  # 2^32 wraps in the 32-bit result
+    # dt/tau_m = kdivk(1, 20) = 1638 (1638.4 truncated); e^(-1638/32768) * 2^15 = 31170.27
+    assert fp.kdivk(32768, 20 * 32768) == 1638
+    assert fp.expk(-1638) == 31170
+    for n in (-1638, -6553, -32768, -100000, 5000):
+        exact = math.exp(n / 32768) * 2**32
+        assert abs(fp.expi64(n) - exact) <= 2e-6 * exact  # the library's quadratic series: ~1e-6
+    params = dict(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0, v_rest=-65.0,
+                  v_reset=-70.0, v_thresh=-50.0, i_offset=0.0, v_init=-65.0)
+    c = fp.lif_constants(params, 1.0, delta=False)
+    assert c.exp_tc == 31170 and c.r_membrane == 80 * 32768 and c.t_refract == 2
+    assert c.decay_e == fp.expulr(-6553)  # kdivk(1, 5) = 6553 (6553.6 truncated)
+
+
+def test_fixed_point_products():
+    assert fp.mul_round_nearest(3, 16384) == 2  # 1.5 LSB rounds up
+    assert fp.mul_round_nearest(-3, 16384) == -1  # ties go up (towards +inf)
+    assert fp.decay_s1615(-1, 2**31) == -1  # arithmetic shift floors
+    assert fp.ceil_accum(2 * 32768) == 2 and fp.ceil_accum(2 * 32768 + 1) == 3
+
+
+def test_ring_buffer_shift_and_weights():
+    assert fp.ring_buffer_shift(4.0) == 3  # 2^2 <= 4: one more bit
+    assert fp.ring_buffer_shift(3.9) == 2
+    assert fp.ring_buffer_shift(0.5) == 0
+    assert fp.weight_scale(3) == 4096.0
+    np.testing.assert_array_equal(fp.encode_weights(np.array([2.0, 0.1]), 3), [8192, 410])
+
+
+# -- the hardware recording -------------------------------------------------------------------------
+
+
+def _synfire(numerics="spinnaker-fixed"):
+    n = 20
+    cell = ir.IF_curr_exp(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0,
+                          v_rest=-65.0, v_reset=-70.0, v_thresh=-50.0, i_offset=0.0)
+    ring = ir.Population(name="ring", size=n, cell=cell)
+    stim = ir.Population(name="stim", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
+    pairs = [(i, (i + 1) % n) for i in range(n)]
+    projs = (
+        ir.Projection(name="chain", pre=ring, post=ring, connector=ir.FromList(pre=[a for a, _ in pairs], post=[b for _, b in pairs]), weight=2.0, delay=1.0),
+        ir.Projection(name="kick", pre=stim, post=ring, connector=ir.FromList(pre=[0], post=[0]), weight=2.0, delay=1.0),
+    )
+    net = ir.Network(populations=(ring, stim), projections=projs, dt=1.0, numerics=numerics)
+    record = RecordSpec(state={"ring": ("v", "isyn_exc")})
+    return spikemem.compile(net, backend="numba", record=record).run(duration=100.0)
+
+
+def _board(name):
+    data = np.loadtxt(DATA / name, delimiter=",")
+    return data
+
+
+def test_synfire_ring_matches_the_board_bit_for_bit():
+    rec = _synfire()
+    spikes = rec.spikes["ring"]
+    got = sorted(zip(spikes.ids.tolist(), (spikes.steps * 1.0).tolist()))
+    want = sorted((int(a), float(b)) for a, b in _board("20_1_spikes.csv"))
+    assert got == want
+    trace = rec.state["ring"]
+    assert trace.steps.tolist() == list(range(100))
+    for file, var in (("20_1_v.csv", "v"), ("20_1_gsyn.csv", "isyn_exc")):
+        board = _board(file)
+        expected = np.full((100, 20), np.nan)
+        expected[board[:, 1].astype(int), board[:, 0].astype(int)] = board[:, 2]
+        assert not np.isnan(expected).any()
+        assert np.array_equal(trace.values[var], expected), (var, np.abs(trace.values[var] - expected).max())
+    assert rec.meta["numerics"] == "spinnaker-fixed"
+
+
+def test_other_backends_refuse_the_fixed_numerics():
+    from spikemem.backends.options import check_compile
+
+    net = ir.Network(populations=(ir.Population(name="p", size=1, cell=ir.IF_curr_exp()),), projections=(), dt=1.0)
+    with pytest.raises(UnsupportedFeature, match="spinnaker-fixed"):
+        check_compile(net, None, dt=None, numerics="spinnaker-fixed", seed=0, record=None)
+
+
+def test_delta_cells_take_the_weight_as_a_current_for_one_tick():
+    """IF_curr_delta on the board: the weight enters as a current w/dt held for the tick, so V
+    jumps by w·(tau_m/c_m)(1 − e^(−dt/tau_m))/dt, not by w."""
+    cell = ir.IF_curr_delta(cm=1.0, tau_m=20.0, v_rest=-65.0, v_thresh=-50.0, v_reset=-65.0, tau_refrac=2.0)
+    pop = ir.Population(name="n", size=1, cell=cell)
+    src = ir.Population(name="s", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
+    proj = ir.Projection(name="p", pre=src, post=pop, connector=ir.OneToOne(), weight=4.0, delay=1.0)
+    net = ir.Network(populations=(pop, src), projections=(proj,), dt=1.0, numerics="spinnaker-fixed")
+    rec = spikemem.compile(net, backend="numba", record=RecordSpec(state={"n": ("v",)})).run(duration=5.0)
+    v = rec.state["n"].values["v"][:, 0]
+    # input 4.0 (x 1/dt = 1), R = 20, exp_TC = int(e^(-1/20) 2^15) = 31169: alpha - V = 4·20 exactly,
+    # so V rises by 80·(1 − 31169/2^15) = 3.90380859375 mV (not by 4 mV)
+    assert v[1] == -65.0 and v[2] - v[1] == 80.0 * (1 - 31169 / 32768)
