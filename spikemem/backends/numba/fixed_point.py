@@ -246,9 +246,9 @@ def lif_constants_host(params: dict[str, float], dt: float, *, delta: bool) -> L
     """
     s = lambda v: dsg_truncate(v, 32768.0, 32, True)  # noqa: E731
     u = lambda v: dsg_truncate(v, 4294967296.0, 32, False)  # noqa: E731
-    if delta:
+    if delta:  # that era's IF_curr_delta used the current input type: no 1/dt scaling
         decay_e = init_e = decay_i = init_i = 0
-        scale = s(1.0 / dt)
+        scale = ONE
     else:
         de, di = math.exp(-dt / params["tau_syn_E"]), math.exp(-dt / params["tau_syn_I"])
         decay_e, init_e = u(de), u(params["tau_syn_E"] / dt * (1.0 - de))
