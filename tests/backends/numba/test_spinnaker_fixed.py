@@ -149,3 +149,77 @@ def test_delta_cells_take_the_weight_as_a_current_for_one_tick():
     # input 4.0 (x 1/dt = 1), R = 20, exp_TC = int(e^(-1/20) 2^15) = 31169: alpha - V = 4·20 exactly,
     # so V rises by 80·(1 − 31169/2^15) = 3.90380859375 mV (not by 4 mV)
     assert v[1] == -65.0 and v[2] - v[1] == 80.0 * (1 - 31169 / 32768)
+
+
+def test_float_spinnaker_numerics_give_the_same_synfire_spikes():
+    fixed, float_ = _synfire(), _synfire("spinnaker")
+    assert fixed.spikes["ring"].steps.tolist() == float_.spikes["ring"].steps.tolist()
+    assert fixed.spikes["ring"].ids.tolist() == float_.spikes["ring"].ids.tolist()
+
+
+def test_board_side_scheme_runs_and_stays_close_to_the_board():
+    """7.4.1 derives init from the truncated dt/tau (0.90627 instead of 0.90635): V moves by
+    up to ~0.01 mV, the spikes stay."""
+    from spikemem.backends.numba.fixed_runner import run_fixed
+    from spikemem.ir.schedule import Schedule
+
+    rec = _synfire()
+    n = 20
+    cell = ir.IF_curr_exp(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0,
+                          v_rest=-65.0, v_reset=-70.0, v_thresh=-50.0, i_offset=0.0)
+    ring = ir.Population(name="ring", size=n, cell=cell)
+    stim = ir.Population(name="stim", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
+    projs = (
+        ir.Projection(name="chain", pre=ring, post=ring, connector=ir.FromList(pre=list(range(n)), post=[(i + 1) % n for i in range(n)]), weight=2.0, delay=1.0),
+        ir.Projection(name="kick", pre=stim, post=ring, connector=ir.FromList(pre=[0], post=[0]), weight=2.0, delay=1.0),
+    )
+    network = ir.Network(populations=(ring, stim), projections=projs, dt=1.0)
+    new = run_fixed(network, Schedule.single(100.0), 1.0, 0, RecordSpec(state={"ring": ("v", "isyn_exc")}), scheme="7.4.1")
+    assert new.meta["fixed_point_scheme"] == "7.4.1"
+    assert new.spikes["ring"].steps.tolist() == rec.spikes["ring"].steps.tolist()
+    diff = np.abs(new.state["ring"].values["v"] - rec.state["ring"].values["v"]) * 32768
+    assert 0 < diff.max() <= 0.02 * 32768
+
+
+def test_ring_buffer_saturates_at_0xffff():
+    from spikemem.backends.numba.fixed_runner import run_fixed
+    from spikemem.ir.schedule import Schedule
+
+    cell = ir.IF_curr_delta(cm=1.0, tau_m=20.0, v_rest=-65.0, v_thresh=0.0, v_reset=-65.0)
+    pop = ir.Population(name="n", size=1, cell=cell)
+    src = ir.Population(name="s", size=3, cell=ir.SpikeSourceArray(times=[0.0, 0.0, 0.0], ids=[0, 1, 2]))
+    proj = ir.Projection(name="p", pre=src, post=pop, connector=ir.AllToAll(), weight=1.0, delay=1.0)
+    net = ir.Network(populations=(pop, src), projections=(proj,), dt=1.0)
+    record = RecordSpec(state={"n": ("v", "isyn_exc")})
+    # sPyNNaker's own shift (max 3.0 -> 2) holds the sum: 3 x 8192 words -> 3.0
+    rec = run_fixed(net, Schedule.single(3.0), 1.0, 0, record)
+    assert rec.meta["ring_buffer_shifts"]["n:excitatory"] == 2
+    assert rec.state["n"].values["isyn_exc"][1, 0] == 3.0
+    # a forced shift of 0 (weights 32768 each) saturates the 16-bit word at 0xFFFF
+    rec = run_fixed(net, Schedule.single(3.0), 1.0, 0, record, shifts={("n", "excitatory"): 0})
+    assert rec.state["n"].values["isyn_exc"][1, 0] == 0xFFFF / 32768
+
+
+def test_schedule_phases_and_sparse_sampling():
+    cell = ir.IF_curr_exp(i_offset=1.0, tau_refrac=2.0)
+    pop = ir.Population(name="n", size=2, cell=cell)
+    net = ir.Network(populations=(pop,), projections=(), dt=0.5, numerics="spinnaker-fixed")
+    from spikemem.ir.schedule import Phase, Schedule
+
+    schedule = Schedule(phases=(Phase(name="a", duration=20.0), Phase(name="b", duration=30.0)))
+    rec = spikemem.compile(net, schedule, backend="numba", record=RecordSpec(state={"n": ("v",)}, state_every=4)).run()
+    assert [p.name for p in rec.phases] == ["a", "b"] and rec.phases[-1].stop_step == 100
+    assert rec.state["n"].steps.tolist() == list(range(0, 100, 4))
+    v = rec.state["n"].values["v"]
+    assert np.all(v * 32768 == np.round(v * 32768))
+    assert rec.spikes["n"].steps.size > 0
+
+
+def test_stdp_is_refused():
+    stdp = ir.STDP(timing=ir.SpikePair(tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.01),
+                   weight=ir.Additive(w_min=0.0, w_max=1.0))
+    a = ir.Population(name="a", size=1, cell=ir.IF_curr_exp())
+    proj = ir.Projection(name="p", pre=a, post=a, connector=ir.OneToOne(), weight=0.5, plasticity=stdp)
+    net = ir.Network(populations=(a,), projections=(proj,), dt=1.0, numerics="spinnaker-fixed")
+    with pytest.raises(UnsupportedFeature, match="STDP"):
+        spikemem.compile(net, backend="numba")
