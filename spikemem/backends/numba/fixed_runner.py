@@ -193,14 +193,23 @@ def run_fixed(
 
 
 class FixedRunnable:
-    """A network compiled for the ``spinnaker-fixed`` numerics of the Numba backend."""
+    """A network compiled for the ``spinnaker-fixed`` numerics of the Numba backend.
+
+    ``scheme`` (attribute, default ``"host"``) selects the generation of sPyNNaker's arithmetic
+    (:data:`.fixed_point.SCHEMES`); ``shifts`` overrides ring-buffer shifts (see :func:`run_fixed`).
+    """
 
     def __init__(self, network: Network, schedule: Schedule | None, dt: float, seed: int, record: RecordSpec) -> None:
         _check(network)
         self.network, self.schedule, self.dt, self.seed, self.record = network, schedule, dt, seed, record
+        self.scheme = "host"
+        self.shifts: dict[tuple[str, str], int] | None = None
 
     def run(self, duration: float | None = None) -> Any:
         """Run the compiled schedule (or ``duration`` ms); return a Recording."""
         from ..options import schedule_for
 
-        return run_fixed(self.network, schedule_for(self.schedule, duration), self.dt, self.seed, self.record)
+        return run_fixed(
+            self.network, schedule_for(self.schedule, duration), self.dt, self.seed, self.record,
+            scheme=self.scheme, shifts=self.shifts,
+        )
