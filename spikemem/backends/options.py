@@ -46,7 +46,9 @@ def check_compile(
     if numerics == "spinnaker-fixed" and "numerics:spinnaker-fixed" not in capabilities:
         from ..ir.errors import UnsupportedFeature
 
-        raise UnsupportedFeature("numerics 'spinnaker-fixed' (sPyNNaker's fixed-point arithmetic)", "this backend", ["numba"])
+        raise UnsupportedFeature(
+            "numerics 'spinnaker-fixed' (sPyNNaker's fixed-point arithmetic)", "this backend", ("numba",)
+        )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
         raise IRValidationError("compile", "seed", seed, "an integer in [0, 2**63)")
     if schedule is not None:

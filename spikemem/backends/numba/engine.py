@@ -56,7 +56,8 @@ class NumbaBackend:
     ) -> NumbaRunnable:
         """Compile ``network`` for the Numba engine; see the class docstring for the options."""
         checked = check_compile(
-            network, schedule, dt=dt, numerics=numerics, seed=seed, record=record, capabilities=self.capabilities
+            network, schedule, dt=dt, numerics=numerics, seed=seed, record=record,
+            capabilities=self.capabilities,
         )
         dt, numerics, seed, record = checked.dt, checked.numerics, checked.seed, checked.record
         if numerics == "spinnaker-fixed":  # sPyNNaker's fixed-point arithmetic: its own runner

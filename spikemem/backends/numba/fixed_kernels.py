@@ -70,7 +70,18 @@ def _decay(x, d):
 
 @njit(cache=True)
 def run_fixed_steps(
-    t_begin, t_end, consts, state, synapses, shifts, ring, sources, spike_buf, n_spikes, record, nearest,
+    t_begin,
+    t_end,
+    consts,
+    state,
+    synapses,
+    shifts,
+    ring,
+    sources,
+    spike_buf,
+    n_spikes,
+    record,
+    nearest,
 ):
     """Advance from tick ``t_begin`` to ``t_end``; return ``(t_reached, n_spikes, n_samples)``.
 
@@ -82,7 +93,9 @@ def run_fixed_steps(
     the membrane products round to nearest (``MULT_ROUND_NEAREST_ACCUM``, sPyNNaker 7.x) instead
     of flooring (GCC's plain ``accum * accum``, the sPyNNaker8 era).
     """
-    v_rest, r_mem, exp_tc, i_off, v_reset, v_thresh, t_ref, dec_e, ini_e, dec_i, ini_i, is_delta, scale = consts
+    v_rest, r_mem, exp_tc, i_off, v_reset, v_thresh, t_ref, dec_e, ini_e, dec_i, ini_i, is_delta, scale = (
+        consts
+    )
     v, ie, ii, refc = state
     row_ptr, target, delay, wint = synapses
     src_ptr, src_ids = sources

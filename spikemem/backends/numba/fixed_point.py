@@ -35,14 +35,50 @@ SLOW_RATE_PER_TICK_CUTOFF = 0.01  # SpikeSourcePoissonMachineVertex
 # spinn_common/src/stdfix-exp.c (Apache-2.0): e^k·2^32 for k = −13..12; e^(−j/16) − 1 as
 # u0.32 for j = 0..15 (stored as 1 − e^(−j/16)); the quadratic series coefficients.
 _EXP_HI = (
-    9708, 26389, 71733, 194991, 530041, 1440801, 3916503, 10646160, 28939262, 78665070,
-    213833830, 581260615, 1580030169, 4294967296, 11674931555, 31735754293, 86266724208,
-    234497268814, 637429664642, 1732713474316, 4710003551159, 12803117065094, 34802480465680,
-    94602950235157, 257157480542844, 699026506411923,
+    9708,
+    26389,
+    71733,
+    194991,
+    530041,
+    1440801,
+    3916503,
+    10646160,
+    28939262,
+    78665070,
+    213833830,
+    581260615,
+    1580030169,
+    4294967296,
+    11674931555,
+    31735754293,
+    86266724208,
+    234497268814,
+    637429664642,
+    1732713474316,
+    4710003551159,
+    12803117065094,
+    34802480465680,
+    94602950235157,
+    257157480542844,
+    699026506411923,
 )
 _EXPM1_MID = (
-    0, 260218914, 504671961, 734314346, 950043403, 1152702096, 1343082321, 1521927990,
-    1689937949, 1847768698, 1996036966, 2135322113, 2266168400, 2389087112, 2504558555, 2613033936,
+    0,
+    260218914,
+    504671961,
+    734314346,
+    950043403,
+    1152702096,
+    1343082321,
+    1521927990,
+    1689937949,
+    1847768698,
+    1996036966,
+    2135322113,
+    2266168400,
+    2389087112,
+    2504558555,
+    2613033936,
 )
 _EXP_SERIES = (5294, 4293434720, 2081624032)
 
@@ -346,14 +382,27 @@ class IncomingStats:
         new_mean_2 = mean_2 + var * (k - 1.0) + delta * delta * n * k / new_n
         return new_n, new_mean, new_mean_2
 
-    def add(self, *, n_conns: int, w_mean: float, w_var: float, w_max: float, d_var: float,
-            spikes_per_tick: float, spikes_per_second: float) -> None:
+    def add(
+        self,
+        *,
+        n_conns: int,
+        w_mean: float,
+        w_var: float,
+        w_max: float,
+        d_var: float,
+        spikes_per_tick: float,
+        spikes_per_second: float,
+    ) -> None:
         """``_Stats.__add_details`` for one projection (global weight scale 1: current and delta
         input types)."""
         self.n, self.mean, self.mean_2 = self._merge(self.n, self.mean, self.mean_2, n_conns, w_mean, w_var)
         self.biggest_weight = max(self.biggest_weight, w_max)
-        self.delay_n, _, self.delay_mean_2 = self._merge(self.delay_n, 0.0, self.delay_mean_2, n_conns, 0.0, d_var)
-        self.rate_n, self.rate_mean, _ = self._merge(self.rate_n, self.rate_mean, 0.0, n_conns, spikes_per_second, 0.0)
+        self.delay_n, _, self.delay_mean_2 = self._merge(
+            self.delay_n, 0.0, self.delay_mean_2, n_conns, 0.0, d_var
+        )
+        self.rate_n, self.rate_mean, _ = self._merge(
+            self.rate_n, self.rate_mean, 0.0, n_conns, spikes_per_second, 0.0
+        )
         self.total_weight += spikes_per_tick * (w_max * n_conns)
 
     def max_weight(self, dt: float) -> float:
@@ -364,7 +413,9 @@ class IncomingStats:
         if delay_var == 0.0:
             return max(self.total_weight, self.biggest_weight)
         var = self.mean_2 / (self.n - 1.0) if self.n > 1 else 0.0
-        bound = _expected_upper_bound(self.mean, math.sqrt(var), self.rate_mean, int(self.n), RING_BUFFER_SIGMA, dt)
+        bound = _expected_upper_bound(
+            self.mean, math.sqrt(var), self.rate_mean, int(self.n), RING_BUFFER_SIGMA, dt
+        )
         return max(min(bound, self.total_weight), self.biggest_weight)
 
 
@@ -382,7 +433,9 @@ def _expected_upper_bound(w_mean, w_std, rate, n_in, sigma, dt):
         big_ratio = math.log(per_step) * upper - lngamma
         if -701.0 < big_ratio < 701.0 and big_ratio != 0.0:
             weight_var = math.exp(
-                -per_step + math.log(per_step) + 2.0 * math.log(w_std)
+                -per_step
+                + math.log(per_step)
+                + 2.0 * math.log(w_std)
                 + math.log(math.exp(per_step) * gammai - math.exp(big_ratio))
             )
     return per_step * w_mean + sigma * math.sqrt(poisson_var + weight_var)

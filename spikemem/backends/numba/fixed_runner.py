@@ -27,15 +27,28 @@ from .fixed_kernels import run_fixed_steps
 
 NUMERICS = "spinnaker-fixed"
 _CONST_FIELDS = (
-    "v_rest", "r_membrane", "exp_tc", "i_offset", "v_reset", "v_thresh", "t_refract",
-    "decay_e", "init_e", "decay_i", "init_i", "delta", "scale_factor",
+    "v_rest",
+    "r_membrane",
+    "exp_tc",
+    "i_offset",
+    "v_reset",
+    "v_thresh",
+    "t_refract",
+    "decay_e",
+    "init_e",
+    "decay_i",
+    "init_i",
+    "delta",
+    "scale_factor",
 )
 
 
 def _check(network: Network) -> None:
     for pop in network.populations:
         if not (is_source(pop.cell) or isinstance(pop.cell, (IF_curr_exp, IF_curr_delta))):
-            raise UnsupportedFeature(f"cell type {type(pop.cell).__name__} with numerics {NUMERICS!r}", "numba")
+            raise UnsupportedFeature(
+                f"cell type {type(pop.cell).__name__} with numerics {NUMERICS!r}", "numba"
+            )
     for proj in network.projections:
         if proj.plastic:
             raise UnsupportedFeature(f"STDP (projection {proj.name!r}) with numerics {NUMERICS!r}", "numba")
@@ -85,9 +98,13 @@ def ring_buffer_shifts(network: Network, dt: float, seed: int) -> dict[tuple[str
             per_second = fp.DEFAULT_SPIKES_PER_SECOND
         weights = np.abs(syn.weight)
         stats[(proj.post.name, proj.receptor)].add(
-            n_conns=int(np.bincount(syn.post).max()), w_mean=float(weights.mean()),
-            w_var=float(weights.var()), w_max=float(weights.max()), d_var=float(np.var(syn.delay)),
-            spikes_per_tick=per_tick, spikes_per_second=per_second,
+            n_conns=int(np.bincount(syn.post).max()),
+            w_mean=float(weights.mean()),
+            w_var=float(weights.var()),
+            w_max=float(weights.max()),
+            d_var=float(np.var(syn.delay)),
+            spikes_per_tick=per_tick,
+            spikes_per_second=per_second,
         )
     return {key: fp.ring_buffer_shift(s.max_weight(dt)) for key, s in stats.items()}
 
@@ -134,7 +151,12 @@ def run_fixed(
     src_ptr = np.zeros(n_steps + 1, dtype=np.int64)
     np.cumsum(np.bincount(src_steps, minlength=n_steps)[:n_steps], out=src_ptr[1:])
     ring = np.zeros((syn.max_delay + 1, 2 * n_dyn), dtype=np.int64)
-    state = (consts["v_init"].copy(), np.zeros(n_dyn, np.int64), np.zeros(n_dyn, np.int64), np.zeros(n_dyn, np.int64))
+    state = (
+        consts["v_init"].copy(),
+        np.zeros(n_dyn, np.int64),
+        np.zeros(n_dyn, np.int64),
+        np.zeros(n_dyn, np.int64),
+    )
     rec_ids, spans, column = [], [], 0
     for name, variables in record.state.items():
         if variables:
@@ -155,8 +177,17 @@ def run_fixed(
     t, n_spikes, n_samples = 0, 0, 0
     while t < n_steps:
         t, n_spikes, n_samples = run_fixed_steps(
-            t, n_steps, consts_tuple, state, synapses, column_shift, ring, (src_ptr, src_gids),
-            (spk_step, spk_id), n_spikes, (every, rec_ids_arr, buffers[0], buffers[1], buffers[2], n_samples),
+            t,
+            n_steps,
+            consts_tuple,
+            state,
+            synapses,
+            column_shift,
+            ring,
+            (src_ptr, src_gids),
+            (spk_step, spk_id),
+            n_spikes,
+            (every, rec_ids_arr, buffers[0], buffers[1], buffers[2], n_samples),
             scheme != "host",
         )
         if t < n_steps:  # spike buffer nearly full
@@ -177,18 +208,35 @@ def run_fixed(
     sample_steps = np.arange(n_samples, dtype=np.int64) * every
     state_out = {}
     for name, first, count, variables in spans:
-        values = {var: fp.to_float(buffers[names.index(var)][:n_samples, first : first + count]) for var in variables}
-        state_out[name] = StateTrace(steps=sample_steps, ids=np.arange(count, dtype=np.int64), values=values, dt=dt)
+        values = {
+            var: fp.to_float(buffers[names.index(var)][:n_samples, first : first + count])
+            for var in variables
+        }
+        state_out[name] = StateTrace(
+            steps=sample_steps, ids=np.arange(count, dtype=np.int64), values=values, dt=dt
+        )
     from .engine import versions
 
     meta = run_meta(
-        "numba", network, versions=versions(), dt=dt, seed=seed, numerics=NUMERICS, n_steps=n_steps,
-        timings={"setup_s": setup_s, "loop_s": loop_s}, fixed_point_scheme=scheme,
+        "numba",
+        network,
+        versions=versions(),
+        dt=dt,
+        seed=seed,
+        numerics=NUMERICS,
+        n_steps=n_steps,
+        timings={"setup_s": setup_s, "loop_s": loop_s},
+        fixed_point_scheme=scheme,
         ring_buffer_shifts={f"{k[0]}:{k[1]}": int(v) for k, v in sorted(rb_shifts.items())},
     )
     return Recording(
-        dt=dt, populations=dict(flat.sizes), spikes=spikes, state=state_out, weights={},
-        phases=phase_infos(schedule, starts), meta=meta,
+        dt=dt,
+        populations=dict(flat.sizes),
+        spikes=spikes,
+        state=state_out,
+        weights={},
+        phases=phase_infos(schedule, starts),
+        meta=meta,
     )
 
 
@@ -199,7 +247,9 @@ class FixedRunnable:
     (:data:`.fixed_point.SCHEMES`); ``shifts`` overrides ring-buffer shifts (see :func:`run_fixed`).
     """
 
-    def __init__(self, network: Network, schedule: Schedule | None, dt: float, seed: int, record: RecordSpec) -> None:
+    def __init__(
+        self, network: Network, schedule: Schedule | None, dt: float, seed: int, record: RecordSpec
+    ) -> None:
         _check(network)
         self.network, self.schedule, self.dt, self.seed, self.record = network, schedule, dt, seed, record
         self.scheme = "host"
@@ -210,6 +260,11 @@ class FixedRunnable:
         from ..options import schedule_for
 
         return run_fixed(
-            self.network, schedule_for(self.schedule, duration), self.dt, self.seed, self.record,
-            scheme=self.scheme, shifts=self.shifts,
+            self.network,
+            schedule_for(self.schedule, duration),
+            self.dt,
+            self.seed,
+            self.record,
+            scheme=self.scheme,
+            shifts=self.shifts,
         )

@@ -42,9 +42,19 @@ def test_u032_encoding():
     assert fp.u032(0.5) == 2**31
 
 
-def test_host_scheme_truncates_like_the_sPyNNaker8_data_spec_writer():
-    params = dict(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0, v_rest=-65.0,
-                  v_reset=-70.0, v_thresh=-50.0, i_offset=0.0, v_init=-65.0)
+def test_host_scheme_truncates_like_the_spynnaker8_data_spec_writer():
+    params = dict(
+        cm=0.25,
+        tau_m=20.0,
+        tau_refrac=2.0,
+        tau_syn_E=5.0,
+        tau_syn_I=5.0,
+        v_rest=-65.0,
+        v_reset=-70.0,
+        v_thresh=-50.0,
+        i_offset=0.0,
+        v_init=-65.0,
+    )
     c = fp.lif_constants_host(params, 1.0, delta=False)
     assert c.exp_tc == 31169  # int(31169.886): truncated, not rounded
     assert c.r_membrane == 80 * 32768
@@ -65,8 +75,18 @@ def test_board_side_exponential_of_the_7_4_1_scheme():
     for n in (-1638, -6553, -32768, -100000, 5000):
         exact = math.exp(n / 32768) * 2**32
         assert abs(fp.expi64(n) - exact) <= 2e-6 * exact  # the library's quadratic series: ~1e-6
-    params = dict(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0, v_rest=-65.0,
-                  v_reset=-70.0, v_thresh=-50.0, i_offset=0.0, v_init=-65.0)
+    params = dict(
+        cm=0.25,
+        tau_m=20.0,
+        tau_refrac=2.0,
+        tau_syn_E=5.0,
+        tau_syn_I=5.0,
+        v_rest=-65.0,
+        v_reset=-70.0,
+        v_thresh=-50.0,
+        i_offset=0.0,
+        v_init=-65.0,
+    )
     c = fp.lif_constants(params, 1.0, delta=False)
     assert c.exp_tc == 31170 and c.r_membrane == 80 * 32768 and c.t_refract == 2
     assert c.decay_e == fp.expulr(-6553)  # kdivk(1, 5) = 6553 (6553.6 truncated)
@@ -92,14 +112,32 @@ def test_ring_buffer_shift_and_weights():
 
 def _synfire(numerics="spinnaker-fixed"):
     n = 20
-    cell = ir.IF_curr_exp(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0,
-                          v_rest=-65.0, v_reset=-70.0, v_thresh=-50.0, i_offset=0.0)
+    cell = ir.IF_curr_exp(
+        cm=0.25,
+        tau_m=20.0,
+        tau_refrac=2.0,
+        tau_syn_E=5.0,
+        tau_syn_I=5.0,
+        v_rest=-65.0,
+        v_reset=-70.0,
+        v_thresh=-50.0,
+        i_offset=0.0,
+    )
     ring = ir.Population(name="ring", size=n, cell=cell)
     stim = ir.Population(name="stim", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
     pairs = [(i, (i + 1) % n) for i in range(n)]
     projs = (
-        ir.Projection(name="chain", pre=ring, post=ring, connector=ir.FromList(pre=[a for a, _ in pairs], post=[b for _, b in pairs]), weight=2.0, delay=1.0),
-        ir.Projection(name="kick", pre=stim, post=ring, connector=ir.FromList(pre=[0], post=[0]), weight=2.0, delay=1.0),
+        ir.Projection(
+            name="chain",
+            pre=ring,
+            post=ring,
+            connector=ir.FromList(pre=[a for a, _ in pairs], post=[b for _, b in pairs]),
+            weight=2.0,
+            delay=1.0,
+        ),
+        ir.Projection(
+            name="kick", pre=stim, post=ring, connector=ir.FromList(pre=[0], post=[0]), weight=2.0, delay=1.0
+        ),
     )
     net = ir.Network(populations=(ring, stim), projections=projs, dt=1.0, numerics=numerics)
     record = RecordSpec(state={"ring": ("v", "isyn_exc")})
@@ -114,7 +152,7 @@ def _board(name):
 def test_synfire_ring_matches_the_board_bit_for_bit():
     rec = _synfire()
     spikes = rec.spikes["ring"]
-    got = sorted(zip(spikes.ids.tolist(), (spikes.steps * 1.0).tolist()))
+    got = sorted(zip(spikes.ids.tolist(), (spikes.steps * 1.0).tolist(), strict=True))
     want = sorted((int(a), float(b)) for a, b in _board("20_1_spikes.csv"))
     assert got == want
     trace = rec.state["ring"]
@@ -131,7 +169,9 @@ def test_synfire_ring_matches_the_board_bit_for_bit():
 def test_other_backends_refuse_the_fixed_numerics():
     from spikemem.backends.options import check_compile
 
-    net = ir.Network(populations=(ir.Population(name="p", size=1, cell=ir.IF_curr_exp()),), projections=(), dt=1.0)
+    net = ir.Network(
+        populations=(ir.Population(name="p", size=1, cell=ir.IF_curr_exp()),), projections=(), dt=1.0
+    )
     with pytest.raises(UnsupportedFeature, match="spinnaker-fixed"):
         check_compile(net, None, dt=None, numerics="spinnaker-fixed", seed=0, record=None)
 
@@ -165,16 +205,36 @@ def test_board_side_scheme_runs_and_stays_close_to_the_board():
 
     rec = _synfire()
     n = 20
-    cell = ir.IF_curr_exp(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0,
-                          v_rest=-65.0, v_reset=-70.0, v_thresh=-50.0, i_offset=0.0)
+    cell = ir.IF_curr_exp(
+        cm=0.25,
+        tau_m=20.0,
+        tau_refrac=2.0,
+        tau_syn_E=5.0,
+        tau_syn_I=5.0,
+        v_rest=-65.0,
+        v_reset=-70.0,
+        v_thresh=-50.0,
+        i_offset=0.0,
+    )
     ring = ir.Population(name="ring", size=n, cell=cell)
     stim = ir.Population(name="stim", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
     projs = (
-        ir.Projection(name="chain", pre=ring, post=ring, connector=ir.FromList(pre=list(range(n)), post=[(i + 1) % n for i in range(n)]), weight=2.0, delay=1.0),
-        ir.Projection(name="kick", pre=stim, post=ring, connector=ir.FromList(pre=[0], post=[0]), weight=2.0, delay=1.0),
+        ir.Projection(
+            name="chain",
+            pre=ring,
+            post=ring,
+            connector=ir.FromList(pre=list(range(n)), post=[(i + 1) % n for i in range(n)]),
+            weight=2.0,
+            delay=1.0,
+        ),
+        ir.Projection(
+            name="kick", pre=stim, post=ring, connector=ir.FromList(pre=[0], post=[0]), weight=2.0, delay=1.0
+        ),
     )
     network = ir.Network(populations=(ring, stim), projections=projs, dt=1.0)
-    new = run_fixed(network, Schedule.single(100.0), 1.0, 0, RecordSpec(state={"ring": ("v", "isyn_exc")}), scheme="7.4.1")
+    new = run_fixed(
+        network, Schedule.single(100.0), 1.0, 0, RecordSpec(state={"ring": ("v", "isyn_exc")}), scheme="7.4.1"
+    )
     assert new.meta["fixed_point_scheme"] == "7.4.1"
     assert new.spikes["ring"].steps.tolist() == rec.spikes["ring"].steps.tolist()
     diff = np.abs(new.state["ring"].values["v"] - rec.state["ring"].values["v"]) * 32768
@@ -207,7 +267,9 @@ def test_schedule_phases_and_sparse_sampling():
     from spikemem.ir.schedule import Phase, Schedule
 
     schedule = Schedule(phases=(Phase(name="a", duration=20.0), Phase(name="b", duration=30.0)))
-    rec = spikemem.compile(net, schedule, backend="numba", record=RecordSpec(state={"n": ("v",)}, state_every=4)).run()
+    rec = spikemem.compile(
+        net, schedule, backend="numba", record=RecordSpec(state={"n": ("v",)}, state_every=4)
+    ).run()
     assert [p.name for p in rec.phases] == ["a", "b"] and rec.phases[-1].stop_step == 100
     assert rec.state["n"].steps.tolist() == list(range(0, 100, 4))
     v = rec.state["n"].values["v"]
@@ -216,8 +278,10 @@ def test_schedule_phases_and_sparse_sampling():
 
 
 def test_stdp_is_refused():
-    stdp = ir.STDP(timing=ir.SpikePair(tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.01),
-                   weight=ir.Additive(w_min=0.0, w_max=1.0))
+    stdp = ir.STDP(
+        timing=ir.SpikePair(tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.01),
+        weight=ir.Additive(w_min=0.0, w_max=1.0),
+    )
     a = ir.Population(name="a", size=1, cell=ir.IF_curr_exp())
     proj = ir.Projection(name="p", pre=a, post=a, connector=ir.OneToOne(), weight=0.5, plasticity=stdp)
     net = ir.Network(populations=(a,), projections=(proj,), dt=1.0, numerics="spinnaker-fixed")
