@@ -140,8 +140,8 @@ def run_fixed_steps(
                 exc = ie[j]
                 inh = ii[j]
                 if is_delta[j]:
-                    exc = _mul(exc, scale[j], nearest)
-                    inh = _mul(inh, scale[j], nearest)
+                    exc = _mul_floor(exc, scale[j])  # plain ``*`` in input_type_delta.h
+                    inh = _mul_floor(inh, scale[j])
                 total = _w32(_w32(exc - inh) + i_off[j])
                 alpha = _w32(_mul(total, r_mem[j], nearest) + v_rest[j])
                 v[j] = _w32(alpha - _mul(exp_tc[j], _w32(alpha - v[j]), nearest))
