@@ -66,10 +66,16 @@ def neuron_constants(network: Network, dt: float, scheme: str) -> dict[str, np.n
         delta = isinstance(cell, IF_curr_delta)
         p = {name: per_neuron(getattr(cell, name), n) for name in cell.parameter_names()}
         p["v_init"] = p["v_rest"] if cell.v_init is None else per_neuron(cell.v_init, n)
+        names = sorted(p)
+        cache: dict[tuple, tuple] = {}  # neurons with equal parameters share the conversion
         for k in range(n):
-            c = make({name: float(col[k]) for name, col in p.items()}, dt, delta=delta)
-            rows.append(tuple(int(getattr(c, f)) for f in _CONST_FIELDS))
-            v_init.append(c.v_init)
+            key = tuple(float(p[name][k]) for name in names)
+            if key not in cache:
+                c = make(dict(zip(names, key, strict=True)), dt, delta=delta)
+                cache[key] = (tuple(int(getattr(c, f)) for f in _CONST_FIELDS), c.v_init)
+            row, v0 = cache[key]
+            rows.append(row)
+            v_init.append(v0)
     table = np.array(rows, dtype=np.int64).reshape(len(rows), len(_CONST_FIELDS))
     out = {f: np.ascontiguousarray(table[:, k]) for k, f in enumerate(_CONST_FIELDS)}
     out["v_init"] = np.array(v_init, dtype=np.int64)
