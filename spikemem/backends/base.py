@@ -30,6 +30,8 @@ class Capability(str, enum.Enum):
 
     NUMERICS_EXACT = "numerics:exact"
     NUMERICS_SPINNAKER = "numerics:spinnaker"
+    NUMERICS_SPINNAKER_FIXED = "numerics:spinnaker-fixed"
+    """sPyNNaker's s16.15 fixed-point arithmetic, bit for bit (Numba only)."""
     NUMERICS_STATISTICAL = "numerics:own scheme, statistical agreement"
     """Runs ``exact``/``spinnaker`` networks with the engine's own integration (Nengo): compared
     with the reference by statistics, never spike for spike."""
@@ -185,6 +187,8 @@ class Backend:
             For constructs the backend cannot run.
         """
         checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
+        if checked.numerics == "spinnaker-fixed" and Capability.NUMERICS_SPINNAKER_FIXED not in self.capabilities:
+            raise UnsupportedFeature("numerics 'spinnaker-fixed' (sPyNNaker's fixed-point arithmetic)", self.name, ("numba",))
         compiled = Compilation(network, schedule, checked)
         settings = self._check_options(compiled, progress=progress, **options)
         started = time.perf_counter()

@@ -14,8 +14,8 @@ from .population import Population
 from .projection import Projection
 from .serialize import content_hash, load_network_data, network_fields_from_dict, network_to_dict, save_network
 
-NUMERICS = ("exact", "spinnaker")
-"""Numerical schemes every engine must implement exactly.
+NUMERICS = ("exact", "spinnaker", "spinnaker-fixed")
+"""Numerical schemes (``exact`` and ``spinnaker``: every engine must implement them exactly).
 
 ``exact``: exact integration of the linear ODEs over each step (NEST ``iaf_psc_exp``, Brian2
 ``method='exact'``); a spike of weight ``w`` makes the synaptic current jump by ``w``.
@@ -23,6 +23,9 @@ NUMERICS = ("exact", "spinnaker")
 ``spinnaker``: sPyNNaker's per-step scheme: arriving weight scaled by
 ``(tau_syn/dt)(1 - e^(-dt/tau_syn))``, exponential-Euler membrane update with the current held
 over the step, refractory counter ``ceil(tau_refrac/dt)`` steps.
+
+``spinnaker-fixed``: the same scheme in sPyNNaker's s16.15 fixed-point arithmetic, bit for bit
+as the board computes it (only the Numba backend; see ``docs/reference-engine.md``).
 """
 
 MIN_DT, MAX_DT = 1e-4, 10.0

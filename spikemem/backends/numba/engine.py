@@ -6,10 +6,11 @@ from typing import Any
 
 from ...ir.schedule import Schedule
 from ..base import Backend, Capability, Compilation, Runnable
-from ..options import base_versions
+from .fixed_runner import FixedRunnable, check_fixed
 from .layout import BACKEND, Layout, build_layout
 from .parallel import check_threads
 from .runner import CHUNK_STEPS, execute
+from .versions import versions
 
 
 class NumbaRunnable(Runnable):
@@ -57,6 +58,7 @@ class NumbaBackend(Backend):
         {
             Capability.NUMERICS_EXACT,
             Capability.NUMERICS_SPINNAKER,
+            Capability.NUMERICS_SPINNAKER_FIXED,
             Capability.IF_CURR_EXP,
             Capability.IF_CURR_DELTA,
             Capability.SPIKE_SOURCE_ARRAY,
@@ -83,16 +85,20 @@ class NumbaBackend(Backend):
         return {"progress": progress, "threads": check_threads(threads)}
 
     def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
-        # the delay-rounding warning points at the caller of compile
         o = compiled.options
+        if o.numerics == "spinnaker-fixed":  # sPyNNaker's fixed-point arithmetic: its own runner
+            check_fixed(compiled.network)
+            return {}
+        # the delay-rounding warning points at the caller of compile
         return {"layout": build_layout(compiled.network, o.dt, o.numerics, o.seed, stacklevel=6)}
 
-
-def versions() -> dict[str, str]:
-    """Versions of the software that produced a result."""
-    import numba
-
-    return {**base_versions(), "numba": numba.__version__}
+    def _runnable(self, compiled: Compilation, **keywords: Any) -> Runnable:
+        """:class:`~.fixed_runner.FixedRunnable` for ``spinnaker-fixed`` (one thread), else
+        :class:`NumbaRunnable`."""
+        if compiled.options.numerics == "spinnaker-fixed":
+            keywords.pop("threads", None)
+            return FixedRunnable(compiled, **keywords)
+        return NumbaRunnable(compiled, **keywords)
 
 
 __all__ = ["CHUNK_STEPS", "NumbaBackend", "NumbaRunnable", "versions"]
