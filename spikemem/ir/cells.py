@@ -135,8 +135,10 @@ class IF_curr_delta(_LIFChecks):  # noqa: N801  (PyNN's name)
     """Leaky integrate-and-fire neuron with delta-current synapses.
 
     ``dV/dt = (v_rest - V)/tau_m + i_offset/cm``; a spike of weight ``w`` arriving on the
-    excitatory (inhibitory) receptor makes ``V`` jump by ``+w`` (``-w``) **mV**, as NEST's
-    ``iaf_psc_delta`` and PyNN's delta synapse. Input arriving while the neuron is refractory
+    excitatory (inhibitory) receptor makes ``V`` jump by ``+w`` (``-w``) **mV** with ``exact``
+    numerics, as NEST's ``iaf_psc_delta`` and PyNN's delta synapse; with ``spinnaker`` numerics
+    it is sPyNNaker's delta input, a current ``w/dt`` (nA) held for one step, so ``V`` jumps by
+    ``w·(tau_m/cm)(1 − e^(−dt/tau_m))/dt`` (≈ ``w/cm``). Input arriving while the neuron is refractory
     is discarded (NEST's default).
 
     Parameters

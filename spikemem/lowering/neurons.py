@@ -113,9 +113,9 @@ def neuron_table(dynamic: list[Population], dt: float, numerics: str) -> NeuronT
             else:
                 scale_e = scale_i = np.ones(n)
             jump = np.zeros(n)
-        else:  # IF_curr_delta: input jumps V directly (mV)
+        else:  # IF_curr_delta: input jumps V (exact: by w mV; spinnaker: a current w/dt for one step)
             P21e = P21i = P11e = P11i = scale_e = scale_i = np.zeros(n)
-            jump = np.ones(n)
+            jump = P20 / dt if numerics == "spinnaker" else np.ones(n)
         columns["P22"].append(P22)
         columns["c0"].append(p["v_rest"] * (1.0 - P22) + P20 * p["i_offset"])
         columns["P21e"].append(P21e)
