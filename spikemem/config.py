@@ -40,6 +40,7 @@ the value and what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import zlib
 from dataclasses import dataclass
@@ -250,12 +251,15 @@ def _per_neuron(at: str, key: str, value: Any, size: Any) -> Any:
     bounds = _require(at, value, "uniform", "[low, high]")
     if not (isinstance(bounds, list) and len(bounds) == 2 and all(_is_number(b) for b in bounds)):
         raise _Error(at, "uniform", bounds, "[low, high], two numbers")
+    low, high = (float(b) for b in bounds)
+    if not (math.isfinite(low) and math.isfinite(high) and low <= high and math.isfinite(high - low)):
+        raise _Error(at, "uniform", bounds, "[low, high]: finite numbers with low <= high")
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 10**8:
         raise _Error(at, "size", size, "an integer number of neurons in [1, 1e8]")
     seed = value.get("seed", zlib.crc32(at.encode()))
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise _Error(at, "seed", seed, "an integer >= 0")
-    return np.random.default_rng(seed).uniform(float(bounds[0]), float(bounds[1]), size)
+    return np.random.default_rng(seed).uniform(low, high + 0.0, size)  # + 0.0: -0.0 -> 0.0
 
 
 def _is_number(value: Any) -> bool:

@@ -410,3 +410,12 @@ def test_fuzz_one_slot(index, value, none_means_delete):
         config_from_dict(data)
     except ir.IRValidationError:
         pass
+
+
+@pytest.mark.parametrize(
+    "bounds", ["[-50.0, -65.0]", "[-1e308, 1e308]", "[0.0, inf]", "[nan, 1.0]"]
+)
+def test_a_reversed_or_non_finite_uniform_range_is_refused_by_name(tmp_path, bounds):
+    text = BASE.replace('tau_m = 10.0', f"tau_m = 10.0\nv_init = {{ uniform = {bounds}, seed = 1 }}")
+    message = error_of(tmp_path, text)
+    assert "v_init" in message and "uniform" in message and "low <= high" in message

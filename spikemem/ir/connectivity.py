@@ -23,6 +23,7 @@ from .connectors import (
     OneToOne,
 )
 from .errors import IRValidationError
+from .memory import RESOLVED_BYTES_PER_SYNAPSE, available_bytes, expected_synapses
 from .projection import Projection
 from .sampling import bernoulli_pairs, distinct_pairs, distinct_per_row
 
@@ -76,6 +77,7 @@ def resolve(projection: Projection, seed: int = 0) -> Synapses:
     Synapses
         Ordered by pre position, then post position (``FromList`` keeps its own order).
     """
+    _check_fits(projection)
     local_pre, local_post = _positions(projection, seed)
     pre = projection.pre.indices[local_pre]
     post = projection.post.indices[local_post]
@@ -93,6 +95,19 @@ def resolve(projection: Projection, seed: int = 0) -> Synapses:
     if projection.segment is not None:
         segment = _per_synapse(owner, "segment", projection.segment, count).astype(np.int64)
     return Synapses(pre=pre.astype(np.int64), post=post.astype(np.int64), weight=weight, delay=delay, segment=segment)
+
+
+def _check_fits(projection: Projection) -> None:
+    """Refuse, before drawing, a projection whose synapses would not fit in memory."""
+    count = expected_synapses(projection.connector, projection.pre.size, projection.post.size)
+    need, have = count * RESOLVED_BYTES_PER_SYNAPSE, available_bytes()
+    if need > have:
+        raise IRValidationError(
+            f"Projection {projection.name!r}", "connector", projection.connector.kind,
+            f"a connector whose synapses fit in the memory available: it makes {count:.4g} synapses "
+            f"({need / 2**30:.3g} GiB resolved) and {have / 2**30:.3g} GiB are free; use fewer neurons or "
+            "a sparser connector",
+        )
 
 
 def _per_synapse(owner: str, name: str, value: float | np.ndarray, count: int) -> np.ndarray:

@@ -74,12 +74,20 @@ def bernoulli_pairs(
 
 
 def _geometric_positions(rng: np.random.Generator, total: int, p: float) -> np.ndarray:
-    """Positions in ``[0, total)`` of the successes of ``total`` Bernoulli(p) trials."""
+    """Positions in ``[0, total)`` of the successes of ``total`` Bernoulli(p) trials.
+
+    A gap longer than the grid (numpy returns a wrapped, negative integer when the geometric
+    variable overflows int64, as it can for tiny ``p``) is clipped to ``total + 1``, and a chunk
+    is short enough that its running sum cannot overflow, so every draw ends.
+    """
     expected = total * p
     chunk = int(min(CHUNK, max(1024.0, expected + 8.0 * np.sqrt(expected) + 16.0)))
+    chunk = max(1, min(chunk, (2**62) // (total + 1)))
     parts, last = [], -1
     while True:
-        positions = np.cumsum(rng.geometric(p, size=chunk), dtype=np.int64)
+        gaps = rng.geometric(p, size=chunk)
+        np.copyto(gaps, total + 1, where=(gaps < 1) | (gaps > total))
+        positions = np.cumsum(gaps, dtype=np.int64)
         positions += last
         if positions[-1] >= total:
             parts.append(positions[: np.searchsorted(positions, total)])

@@ -222,3 +222,18 @@ def test_toml_accepts_the_fixed_number_connectors():
     pre_conn, total_conn = (p.connector for p in config.network.projections)
     assert isinstance(pre_conn, ir.FixedNumberPre) and pre_conn.n == 4 and not pre_conn.allow_self_connections
     assert isinstance(total_conn, ir.FixedTotalNumber) and total_conn.with_replacement
+
+
+# -- refusals before drawing ----------------------------------------------------------------
+def test_a_connector_that_cannot_fit_in_memory_is_refused_before_drawing():
+    """10⁶ × 10⁶ pairs at p = 0.5: 5·10¹¹ synapses (about 15 TiB) are refused at once."""
+    pop = _pop("a", 1_000_000)
+    proj = ir.Projection(name="huge", pre=pop, post=pop, connector=ir.FixedProbability(p=0.5), weight=0.1)
+    with pytest.raises(ir.IRValidationError, match=r"Projection 'huge'.*5e\+11 synapses.*GiB are free"):
+        ir.resolve(proj, 0)
+
+
+@pytest.mark.parametrize("p", [5e-324, 1e-300, 1e-18])
+def test_a_vanishing_probability_ends_with_no_synapse(p):
+    """numpy's geometric variable overflows int64 for such p; the draw still ends (empty)."""
+    assert _resolve(ir.FixedProbability(p=p, seed=1), 100_000, 100_000).size == 0
