@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .errors import IRValidationError
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # Python 3.10: type checkers lose the dataclass fields, runtime is unchanged
+
+    def dataclass_transform(**_: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return lambda decorator: decorator
+
+
+_T = TypeVar("_T")
 
 MAX_POPULATION_SIZE = 100_000_000
 """Largest population the IR accepts (10⁸ neurons); larger sizes are almost surely typos."""
@@ -200,3 +212,10 @@ def strict_keywords(cls: type) -> type:
 
     cls.__init__ = __init__  # type: ignore[method-assign]
     return cls
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=False)
+def ir_dataclass(cls: type[_T]) -> type[_T]:
+    """Make ``cls`` an IR node: a frozen, keyword-only dataclass compared by identity, whose
+    constructor raises :class:`IRValidationError` on bad arguments (:func:`strict_keywords`)."""
+    return strict_keywords(dataclass(frozen=True, kw_only=True, eq=False)(cls))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ._checks import as_tuple, check_choice, check_name, check_range, finite_float, strict_keywords
+from ._checks import as_tuple, check_choice, check_name, check_range, finite_float, ir_dataclass
 from .connectors import FromList
 from .errors import IRValidationError
 from .population import Population
@@ -35,8 +34,7 @@ def check_dt(owner: str, dt: Any) -> float:
     return number
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Network:
     """A complete, backend-free network description.
 

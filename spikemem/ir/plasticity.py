@@ -7,10 +7,9 @@ made explicit so that every backend can be held to the same one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from ._checks import check_choice, check_range, finite_float, strict_keywords
+from ._checks import check_choice, check_range, finite_float, ir_dataclass
 from .errors import IRValidationError
 
 
@@ -20,8 +19,7 @@ def _positive(owner: str, name: str, value: Any, *, allow_zero: bool = False) ->
     return number
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class SpikePair:
     """Pair-based, all-to-all STDP timing rule with exponential windows.
 
@@ -66,8 +64,7 @@ def _bounds(owner: str, w_min: Any, w_max: Any) -> tuple[float, float]:
     return low, high
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Additive:
     """Additive weight dependence: ``Δw = ±A·window``, kept in ``[w_min, w_max]``.
 
@@ -85,8 +82,7 @@ class Additive:
         _set_bounds(self)
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Multiplicative:
     """Multiplicative weight dependence: potentiation ``A_plus·(w_max - w)·window``,
     depression ``A_minus·(w - w_min)·window``.
@@ -111,8 +107,7 @@ AMPLITUDES = ("absolute", "w_max")
 CLIPPING = ("per_event", "end_of_phase")
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class STDP:
     """Spike-timing-dependent plasticity on a projection.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import numpy as np
@@ -12,15 +12,14 @@ from ._checks import (
     check_name,
     check_range,
     finite_float,
+    ir_dataclass,
     readonly_float_array,
     readonly_int_array,
-    strict_keywords,
 )
 from .errors import IRValidationError
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Stimulus:
     """Extra spikes for a ``SpikeSourceArray`` population during one phase.
 
@@ -50,8 +49,7 @@ class Stimulus:
         object.__setattr__(self, "ids", ids)
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Phase:
     """One phase of an experiment.
 
@@ -99,8 +97,7 @@ class Phase:
             object.__setattr__(self, "plastic", names)
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Schedule:
     """A sequence of phases, run back to back from t = 0.
 

@@ -16,7 +16,7 @@ Notation: ``n`` cells, ``a`` active cells, ``s`` synapses on a segment, threshol
 """
 
 from . import exact
-from .exact import (
+from .exact import (  # noqa: F401  (re-exported: __all__ += exact.__all__)
     APPROXIMATIONS,
     expected_false_positive_segments,
     log10_expected_false_positive_segments,
@@ -58,8 +58,7 @@ from .union import (
 )
 
 # The package re-exports all of :mod:`.exact` and a selection of the other modules.
-__all__ = sorted([
-    *exact.__all__,
+__all__ = [
     "MCEstimate",
     "RareEstimate",
     "clopper_pearson",
@@ -79,4 +78,5 @@ __all__ = sorted([
     "union_p_zero",
     "union_size_distribution",
     "union_size_distribution_fraction",
-])
+]
+__all__ += exact.__all__
