@@ -119,6 +119,31 @@ def check_size_matches(owner: str, name: str, value: float | np.ndarray, size: i
         )
 
 
+def check_members(owner: str, kind: str, items: tuple, cls: type, distinct: str = "distinct names") -> None:
+    """Raise unless every item is a ``cls`` and their names are distinct.
+
+    Parameters
+    ----------
+    owner : str
+        The IR node checked (for the error message).
+    kind : str
+        What an item is (``"population"``, ``"phase"``); the field is named ``kind + "s"``.
+    items : tuple
+        The items, each with a ``name``.
+    cls : type
+        The type every item must have.
+    distinct : str
+        What the error for a repeated name says is allowed.
+    """
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, cls):
+            raise IRValidationError(owner, f"{kind}s", item, f"{cls.__name__} objects")
+        if item.name in names:
+            raise IRValidationError(owner, f"{kind} name", item.name, distinct)
+        names.add(item.name)
+
+
 def check_name(owner: str, name: Any, parameter: str = "name") -> str:
     """Names are non-empty strings of letters, digits, '_', '-' and '.'."""
     if not isinstance(name, str) or not name or len(name) > 200:

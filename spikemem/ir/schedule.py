@@ -9,6 +9,7 @@ import numpy as np
 
 from ._checks import (
     as_tuple,
+    check_members,
     check_name,
     check_range,
     finite_float,
@@ -113,13 +114,7 @@ class Schedule:
         phases = as_tuple("Schedule", "phases", self.phases, "a tuple of Phase objects")
         if not phases:
             raise IRValidationError("Schedule", "phases", phases, "at least one Phase")
-        seen: set[str] = set()
-        for phase in phases:
-            if not isinstance(phase, Phase):
-                raise IRValidationError("Schedule", "phases", phase, "Phase objects")
-            if phase.name in seen:
-                raise IRValidationError("Schedule", "phase name", phase.name, "distinct phase names")
-            seen.add(phase.name)
+        check_members("Schedule", "phase", phases, Phase, distinct="distinct phase names")
         object.__setattr__(self, "phases", phases)
 
     @classmethod
