@@ -80,3 +80,4 @@ __all__ = [
     "union_size_distribution_fraction",
 ]
 __all__ += exact.__all__
+__all__.sort()
