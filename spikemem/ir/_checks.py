@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .errors import IRValidationError
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # Python 3.10: type checkers lose the dataclass fields, runtime is unchanged
+
+    def dataclass_transform(**_: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return lambda decorator: decorator
+
+
+_T = TypeVar("_T")
 
 MAX_POPULATION_SIZE = 100_000_000
 """Largest population the IR accepts (10⁸ neurons); larger sizes are almost surely typos."""
@@ -107,6 +119,31 @@ def check_size_matches(owner: str, name: str, value: float | np.ndarray, size: i
         )
 
 
+def check_members(owner: str, kind: str, items: tuple, cls: type, distinct: str = "distinct names") -> None:
+    """Raise unless every item is a ``cls`` and their names are distinct.
+
+    Parameters
+    ----------
+    owner : str
+        The IR node checked (for the error message).
+    kind : str
+        What an item is (``"population"``, ``"phase"``); the field is named ``kind + "s"``.
+    items : tuple
+        The items, each with a ``name``.
+    cls : type
+        The type every item must have.
+    distinct : str
+        What the error for a repeated name says is allowed.
+    """
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, cls):
+            raise IRValidationError(owner, f"{kind}s", item, f"{cls.__name__} objects")
+        if item.name in names:
+            raise IRValidationError(owner, f"{kind} name", item.name, distinct)
+        names.add(item.name)
+
+
 def check_name(owner: str, name: Any, parameter: str = "name") -> str:
     """Names are non-empty strings of letters, digits, '_', '-' and '.'."""
     if not isinstance(name, str) or not name or len(name) > 200:
@@ -200,3 +237,10 @@ def strict_keywords(cls: type) -> type:
 
     cls.__init__ = __init__  # type: ignore[method-assign]
     return cls
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=False)
+def ir_dataclass(cls: type[_T]) -> type[_T]:
+    """Make ``cls`` an IR node: a frozen, keyword-only dataclass compared by identity, whose
+    constructor raises :class:`IRValidationError` on bad arguments (:func:`strict_keywords`)."""
+    return strict_keywords(dataclass(frozen=True, kw_only=True, eq=False)(cls))

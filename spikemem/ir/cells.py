@@ -7,7 +7,7 @@ per neuron. Units are PyNN's: ms, mV, nA, nF, Hz.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -15,10 +15,10 @@ import numpy as np
 from ._checks import (
     check_range,
     check_size_matches,
+    ir_dataclass,
     readonly_float_array,
     readonly_int_array,
     scalar_or_array,
-    strict_keywords,
 )
 from .dendrites import DendriticNeuron
 from .errors import IRValidationError
@@ -81,8 +81,7 @@ class _LIFChecks:
             check_size_matches(owner, name, getattr(self, name), size)
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class IF_curr_exp(_LIFChecks):  # noqa: N801  (PyNN's name)
     """Leaky integrate-and-fire neuron with exponentially decaying current-based synapses.
 
@@ -129,8 +128,7 @@ class IF_curr_exp(_LIFChecks):  # noqa: N801  (PyNN's name)
 
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class IF_curr_delta(_LIFChecks):  # noqa: N801  (PyNN's name)
     """Leaky integrate-and-fire neuron with delta-current synapses.
 
@@ -172,8 +170,7 @@ class IF_curr_delta(_LIFChecks):  # noqa: N801  (PyNN's name)
 
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class DiscreteLIF:
     """Discrete-time leaky integrate-and-fire neuron with subtractive reset (no PyNN equivalent).
 
@@ -275,8 +272,7 @@ def _check_v_init(cell: Any) -> None:
             )
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class SpikeSourceArray:
     """Neurons that emit spikes at given times.
 
@@ -337,8 +333,7 @@ class SpikeSourceArray:
             )
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class SpikeSourcePoisson:
     """Independent Poisson spike trains, drawn on the host so every backend sees the same spikes.
 

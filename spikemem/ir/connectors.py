@@ -6,7 +6,7 @@ Every backend turns a connector into explicit arrays with the one shared, seeded
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import numpy as np
@@ -15,23 +15,21 @@ from ._checks import (
     _number_array,
     check_range,
     finite_float,
+    ir_dataclass,
     readonly_float_array,
     readonly_int_array,
-    strict_keywords,
 )
 from .errors import IRValidationError
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class OneToOne:
     """Pre neuron ``k`` of the (view of the) pre population to post neuron ``k``; sizes must match."""
 
     kind = "OneToOne"
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class AllToAll:
     """Every pre neuron to every post neuron.
 
@@ -63,8 +61,7 @@ def _check_seed(owner: str, seed: Any) -> None:
         raise IRValidationError(owner, "seed", seed, "None or an integer in [0, 2**63)")
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class FixedProbability:
     """Each (pre, post) pair is connected independently with probability ``p``.
 
@@ -154,8 +151,7 @@ class FixedTotalNumber(_FixedNumber):
     kind = "FixedTotalNumber"
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class FromList:
     """Explicit synapses.
 

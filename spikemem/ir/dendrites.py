@@ -28,20 +28,18 @@ forms give the same spikes (tested).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
-from ._checks import check_int, finite_float, strict_keywords
+from ._checks import check_int, finite_float, ir_dataclass
 from .errors import IRValidationError
 
 MAX_SEGMENTS = 100_000
 """Largest number of segments per neuron the IR accepts."""
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class DendriticNeuron:
     """A neuron with ``n_segments`` coincidence-detecting dendritic segments.
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ._checks import as_tuple, check_choice, check_name, check_range, finite_float, strict_keywords
+from ._checks import (
+    as_tuple,
+    check_choice,
+    check_members,
+    check_name,
+    check_range,
+    finite_float,
+    ir_dataclass,
+)
 from .connectors import FromList
 from .errors import IRValidationError
 from .population import Population
@@ -38,8 +45,7 @@ def check_dt(owner: str, dt: Any) -> float:
     return number
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Network:
     """A complete, backend-free network description.
 
@@ -74,8 +80,8 @@ class Network:
         projs = as_tuple(owner, "projections", self.projections, "a tuple of Projection objects")
         if not pops:
             raise IRValidationError(owner, "populations", pops, "at least one Population")
-        _check_members(owner, "population", pops, Population)
-        _check_members(owner, "projection", projs, Projection)
+        check_members(owner, "population", pops, Population)
+        check_members(owner, "projection", projs, Projection)
         for proj in projs:
             for side in ("pre", "post"):
                 target = getattr(proj, side).population
@@ -135,17 +141,6 @@ class Network:
 
     def __hash__(self) -> int:
         return hash(self.content_hash())
-
-
-def _check_members(owner: str, kind: str, items: tuple, cls: type) -> None:
-    """Every item is a ``cls`` and the names are distinct."""
-    names: set[str] = set()
-    for item in items:
-        if not isinstance(item, cls):
-            raise IRValidationError(owner, f"{kind}s", item, f"{cls.__name__} objects")
-        if item.name in names:
-            raise IRValidationError(owner, f"{kind} name", item.name, "distinct names")
-        names.add(item.name)
 
 
 def all_delays_ms(projection: Projection) -> np.ndarray:

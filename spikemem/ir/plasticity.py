@@ -7,10 +7,9 @@ made explicit so that every backend can be held to the same one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from ._checks import check_choice, check_range, finite_float, strict_keywords
+from ._checks import check_choice, check_range, finite_float, ir_dataclass
 from .errors import IRValidationError
 
 
@@ -20,8 +19,7 @@ def _positive(owner: str, name: str, value: Any, *, allow_zero: bool = False) ->
     return number
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class SpikePair:
     """Pair-based, all-to-all STDP timing rule with exponential windows.
 
@@ -51,13 +49,6 @@ class SpikePair:
             object.__setattr__(self, name, _positive("SpikePair", name, getattr(self, name), allow_zero=True))
 
 
-def _set_bounds(dependence: Any) -> None:
-    """Validate and normalise ``w_min``/``w_max`` of a weight dependence in place."""
-    low, high = _bounds(dependence.kind, dependence.w_min, dependence.w_max)
-    object.__setattr__(dependence, "w_min", low)
-    object.__setattr__(dependence, "w_max", high)
-
-
 def _bounds(owner: str, w_min: Any, w_max: Any) -> tuple[float, float]:
     low = _positive(owner, "w_min", w_min, allow_zero=True)
     high = _positive(owner, "w_max", w_max, allow_zero=True)
@@ -66,9 +57,22 @@ def _bounds(owner: str, w_min: Any, w_max: Any) -> tuple[float, float]:
     return low, high
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
-class Additive:
+@ir_dataclass
+class _WeightDependence:
+    """The weight bounds every weight dependence has, validated and normalised on construction."""
+
+    kind: ClassVar[str]
+    w_min: float = 0.0
+    w_max: float = 1.0
+
+    def __post_init__(self) -> None:
+        low, high = _bounds(self.kind, self.w_min, self.w_max)
+        object.__setattr__(self, "w_min", low)
+        object.__setattr__(self, "w_max", high)
+
+
+@ir_dataclass
+class Additive(_WeightDependence):
     """Additive weight dependence: ``Δw = ±A·window``, kept in ``[w_min, w_max]``.
 
     Parameters
@@ -78,16 +82,10 @@ class Additive:
     """
 
     kind = "Additive"
-    w_min: float = 0.0
-    w_max: float = 1.0
-
-    def __post_init__(self) -> None:
-        _set_bounds(self)
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
-class Multiplicative:
+@ir_dataclass
+class Multiplicative(_WeightDependence):
     """Multiplicative weight dependence: potentiation ``A_plus·(w_max - w)·window``,
     depression ``A_minus·(w - w_min)·window``.
 
@@ -98,11 +96,6 @@ class Multiplicative:
     """
 
     kind = "Multiplicative"
-    w_min: float = 0.0
-    w_max: float = 1.0
-
-    def __post_init__(self) -> None:
-        _set_bounds(self)
 
 
 DELAY_CONVENTIONS = ("dendritic", "axonal", "none")
@@ -111,8 +104,7 @@ AMPLITUDES = ("absolute", "w_max")
 CLIPPING = ("per_event", "end_of_phase")
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class STDP:
     """Spike-timing-dependent plasticity on a projection.
 

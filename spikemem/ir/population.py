@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ._checks import MAX_POPULATION_SIZE, check_int, check_name, strict_keywords
+from ._checks import MAX_POPULATION_SIZE, check_int, check_name, ir_dataclass
 from .cells import CELL_TYPES
 from .errors import IRValidationError
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Population:
     """A group of ``size`` neurons of one cell type.
 
@@ -91,8 +89,7 @@ def _index_array(population: Population, index: Any) -> np.ndarray:
     return array
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class PopulationView:
     """A selection of neurons of one population (made with ``population[...]``).
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -11,9 +10,9 @@ from ._checks import (
     check_choice,
     check_name,
     check_range,
+    ir_dataclass,
     readonly_int_array,
     scalar_or_array,
-    strict_keywords,
 )
 from .cells import is_source
 from .connectors import CONNECTOR_TYPES, FixedNumberPost, FixedNumberPre, FixedTotalNumber, FromList, OneToOne
@@ -25,8 +24,7 @@ from .population import Population, PopulationView
 RECEPTORS = ("excitatory", "inhibitory")
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Projection:
     """Synapses from ``pre`` to ``post`` made by ``connector``.
 

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import numpy as np
 
 from ._checks import (
     as_tuple,
+    check_members,
     check_name,
     check_range,
     finite_float,
+    ir_dataclass,
     readonly_float_array,
     readonly_int_array,
-    strict_keywords,
 )
 from .errors import IRValidationError
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Stimulus:
     """Extra spikes for a ``SpikeSourceArray`` population during one phase.
 
@@ -50,8 +50,7 @@ class Stimulus:
         object.__setattr__(self, "ids", ids)
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Phase:
     """One phase of an experiment.
 
@@ -99,8 +98,7 @@ class Phase:
             object.__setattr__(self, "plastic", names)
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class Schedule:
     """A sequence of phases, run back to back from t = 0.
 
@@ -116,13 +114,7 @@ class Schedule:
         phases = as_tuple("Schedule", "phases", self.phases, "a tuple of Phase objects")
         if not phases:
             raise IRValidationError("Schedule", "phases", phases, "at least one Phase")
-        seen: set[str] = set()
-        for phase in phases:
-            if not isinstance(phase, Phase):
-                raise IRValidationError("Schedule", "phases", phase, "Phase objects")
-            if phase.name in seen:
-                raise IRValidationError("Schedule", "phase name", phase.name, "distinct phase names")
-            seen.add(phase.name)
+        check_members("Schedule", "phase", phases, Phase, distinct="distinct phase names")
         object.__setattr__(self, "phases", phases)
 
     @classmethod

@@ -13,7 +13,7 @@ import hashlib
 import json
 import types
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -32,6 +32,8 @@ from .traces import (
 )
 
 __all__ = ["STATE_UNITS", "PhaseInfo", "Recording", "SpikeTrains", "StateTrace"]
+
+_Trace = TypeVar("_Trace", SpikeTrains, StateTrace)
 
 
 class Recording:
@@ -73,8 +75,10 @@ class Recording:
     ) -> None:
         self._dt = _check_dt("Recording", dt)
         self._populations = _check_populations(populations)
-        self._spikes = _check_spikes(spikes, self._populations, self._dt)
-        self._state = _check_state(state, self._populations, self._dt)
+        self._spikes = _check_traces("spikes", spikes, SpikeTrains, self._populations, self._dt)
+        self._state = (
+            {} if state is None else _check_traces("state", state, StateTrace, self._populations, self._dt)
+        )
         self._weights = _check_weights(weights)
         self._phases = _check_phases(phases)
         self._meta_json = _canonical_meta(meta)
@@ -276,30 +280,21 @@ def _check_same_dt(kind: str, name: str, dt: float, expected: float) -> None:
         raise IRValidationError("Recording", f"{kind}[{name!r}].dt", dt, f"the recording's dt={expected} ms")
 
 
-def _check_spikes(spikes: Any, populations: dict[str, int], dt: float) -> dict[str, SpikeTrains]:
-    if not isinstance(spikes, Mapping):
-        raise IRValidationError("Recording", "spikes", spikes, "a dict population name -> SpikeTrains")
-    for name, trains in spikes.items():
-        _check_member("spikes", name, populations)
-        if not isinstance(trains, SpikeTrains):
-            raise IRValidationError("Recording", f"spikes[{name!r}]", trains, "a SpikeTrains")
-        _check_same_dt("spikes", name, trains.dt, dt)
-        _check_ids("spikes", name, trains.ids, populations[name])
-    return dict(spikes)
-
-
-def _check_state(state: Any, populations: dict[str, int], dt: float) -> dict[str, StateTrace]:
-    if state is None:
-        return {}
-    if not isinstance(state, Mapping):
-        raise IRValidationError("Recording", "state", state, "a dict population name -> StateTrace")
-    for name, trace in state.items():
-        _check_member("state", name, populations)
-        if not isinstance(trace, StateTrace):
-            raise IRValidationError("Recording", f"state[{name!r}]", trace, "a StateTrace")
-        _check_same_dt("state", name, trace.dt, dt)
-        _check_ids("state", name, trace.ids, populations[name])
-    return dict(state)
+def _check_traces(
+    kind: str, traces: Any, trace_type: type[_Trace], populations: dict[str, int], dt: float
+) -> dict[str, _Trace]:
+    """Check a dict population name -> ``trace_type`` (the spikes or the state of a recording)."""
+    if not isinstance(traces, Mapping):
+        raise IRValidationError(
+            "Recording", kind, traces, f"a dict population name -> {trace_type.__name__}"
+        )
+    for name, trace in traces.items():
+        _check_member(kind, name, populations)
+        if not isinstance(trace, trace_type):
+            raise IRValidationError("Recording", f"{kind}[{name!r}]", trace, f"a {trace_type.__name__}")
+        _check_same_dt(kind, name, trace.dt, dt)
+        _check_ids(kind, name, trace.ids, populations[name])
+    return dict(traces)
 
 
 def _check_weights(weights: Any) -> dict[str, dict[str, np.ndarray]]:

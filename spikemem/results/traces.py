@@ -105,6 +105,11 @@ def _arrays_equal(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.array_equal(a, b))
 
 
+def _same_samples(a: SpikeTrains | StateTrace, b: SpikeTrains | StateTrace) -> bool:
+    """Whether two traces have the same ``dt`` and the same ``steps`` and ``ids`` arrays."""
+    return a.dt == b.dt and _arrays_equal(a.steps, b.steps) and _arrays_equal(a.ids, b.ids)
+
+
 # --------------------------------------------------------------------------- records
 
 
@@ -169,11 +174,7 @@ class SpikeTrains:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SpikeTrains):
             return NotImplemented
-        return (
-            self.dt == other.dt
-            and _arrays_equal(self.steps, other.steps)
-            and _arrays_equal(self.ids, other.ids)
-        )
+        return _same_samples(self, other)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -254,9 +255,7 @@ class StateTrace:
         if not isinstance(other, StateTrace):
             return NotImplemented
         return (
-            self.dt == other.dt
-            and _arrays_equal(self.steps, other.steps)
-            and _arrays_equal(self.ids, other.ids)
+            _same_samples(self, other)
             and self.values.keys() == other.values.keys()
             and all(_arrays_equal(v, other.values[k]) for k, v in self.values.items())
         )

@@ -84,19 +84,23 @@ _LIF_SHARED = {
     "v_init": Translation("mV", ("neurons.v",), "initial v (v_rest when None)"),
 }
 
+
+def _tau_syn(receptor: str) -> Translation:
+    """The translation of ``tau_syn_E`` or ``tau_syn_I`` (``receptor`` ``"E"`` or ``"I"``)."""
+    r = receptor.lower()
+    tau = f"tau_syn_{receptor}"
+    return Translation(
+        "ms",
+        (f"neurons.P11{r}", f"neurons.P21{r}", f"neurons.scale_{r}"),
+        f"P11{r} = exp(-dt/{tau}); spinnaker: scale_{r} = ({tau}/dt)(1 - exp(-dt/{tau}))",
+    )
+
+
 NEURON_CONSTANTS = {
     "IF_curr_exp": {
         **_LIF_SHARED,
-        "tau_syn_E": Translation(
-            "ms",
-            ("neurons.P11e", "neurons.P21e", "neurons.scale_e"),
-            "P11e = exp(-dt/tau_syn_E); spinnaker: scale_e = (tau_syn_E/dt)(1 - exp(-dt/tau_syn_E))",
-        ),
-        "tau_syn_I": Translation(
-            "ms",
-            ("neurons.P11i", "neurons.P21i", "neurons.scale_i"),
-            "P11i = exp(-dt/tau_syn_I); spinnaker: scale_i = (tau_syn_I/dt)(1 - exp(-dt/tau_syn_I))",
-        ),
+        "tau_syn_E": _tau_syn("E"),
+        "tau_syn_I": _tau_syn("I"),
     },
     "IF_curr_delta": {
         **_LIF_SHARED,

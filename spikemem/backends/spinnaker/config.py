@@ -252,46 +252,32 @@ def _from_options(
     return MachineConfig(kind="cfg", cfg_path=str(path), source=source)
 
 
+def _env_options(kind: str, rest: str) -> dict[str, Any] | None:
+    """The machine options of a ``$SPIKEMEM_SPINNAKER``-style value ``kind[:rest]``.
+
+    Returns ``None`` for an unknown ``kind``; raises ``ValueError`` for a version that is not
+    an integer.
+    """
+    if kind == "virtual":
+        return {"virtual": True, "board": None, "version": int(rest) if rest else None, "spalloc": None}
+    if kind == "board":
+        host, _, version = rest.rpartition(":")
+        number = int(version) if version else None
+        return {"virtual": False, "board": host, "version": number, "spalloc": None}
+    if kind == "spalloc":
+        return {"virtual": False, "board": None, "version": None, "spalloc": rest}
+    return None
+
+
 def _from_env(value: str, env: Any) -> MachineConfig:
     parts = value.strip().split(":", 1)
     kind, rest = parts[0].lower(), (parts[1] if len(parts) > 1 else "")
     source = f"${ENV_VAR}"
     example = "virtual | virtual:3 | board:HOST:5 | spalloc:https://server/spalloc/"
     try:
-        if kind == "virtual":
-            return _from_options(
-                "virtual",
-                virtual=True,
-                board=None,
-                version=int(rest) if rest else None,
-                spalloc=None,
-                cfg=None,
-                env=env,
-                source=source,
-            )
-        if kind == "board":
-            host, _, version = rest.rpartition(":")
-            return _from_options(
-                "board",
-                virtual=False,
-                board=host,
-                version=int(version) if version else None,
-                spalloc=None,
-                cfg=None,
-                env=env,
-                source=source,
-            )
-        if kind == "spalloc":
-            return _from_options(
-                "spalloc",
-                virtual=False,
-                board=None,
-                version=None,
-                spalloc=rest,
-                cfg=None,
-                env=env,
-                source=source,
-            )
+        options = _env_options(kind, rest)
+        if options is not None:
+            return _from_options(kind, **options, cfg=None, env=env, source=source)
     except ValueError:
         pass
     raise SpiNNakerConfigError(
