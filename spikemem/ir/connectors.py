@@ -6,7 +6,7 @@ Every backend turns a connector into explicit arrays with the one shared, seeded
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -110,8 +110,7 @@ class _FixedNumber:
         _check_seed(owner, self.seed)
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class FixedNumberPre(_FixedNumber):
     """Every post neuron receives synapses from ``n`` pre neurons drawn uniformly at random
     (PyNN's ``FixedNumberPreConnector``).
@@ -132,8 +131,7 @@ class FixedNumberPre(_FixedNumber):
     kind = "FixedNumberPre"
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class FixedNumberPost(_FixedNumber):
     """Every pre neuron sends synapses to ``n`` post neurons drawn uniformly at random (PyNN's
     ``FixedNumberPostConnector``); the parameters are those of :class:`FixedNumberPre` with the
@@ -142,8 +140,7 @@ class FixedNumberPost(_FixedNumber):
     kind = "FixedNumberPost"
 
 
-@strict_keywords
-@dataclass(frozen=True, kw_only=True, eq=False)
+@ir_dataclass
 class FixedTotalNumber(_FixedNumber):
     """Exactly ``n`` synapses between pairs drawn uniformly from all (pre, post) pairs (PyNN's
     ``FixedTotalNumberConnector``); the parameters are those of :class:`FixedNumberPre`."""
