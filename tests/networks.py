@@ -274,7 +274,7 @@ def feedforward(numerics: str = "exact", dt: float = 0.1, seed: int = 3) -> ir.N
 
 def nest_feedforward(dt: float = 0.1, neuron_delay_steps: int = 2, feedback: bool = True) -> ir.Network:
     """What NEST can express exactly: sources -> exp layer ``a`` -> exp layer ``b`` and delta layer
-    ``c``; neuron delays of ``neuron_delay_steps`` (at least 2 for NEST) onto exp cells, 182
+    ``c``; neuron delays of ``neuron_delay_steps`` (at least 2 for NEST) onto exp cells, per-synapse
     heterogeneous weights on ``src_a``, both receptors, a view, and (``feedback``) ``b -> a``."""
     rng = np.random.default_rng(3)
     src = array_source("src", 20, 300, 0.3, 120.0, rng, dt)
@@ -302,13 +302,15 @@ def nest_feedforward(dt: float = 0.1, neuron_delay_steps: int = 2, feedback: boo
         name="c", size=8, cell=ir.IF_curr_delta(tau_m=10.0, tau_refrac=1.5, v_thresh=-60.0, v_init=-62.0)
     )
     d = neuron_delay_steps * dt
+    src_a = ir.FixedProbability(p=0.3, seed=1)
+    n_src_a = ir.resolve(ir.Projection(name="src_a", pre=src, post=a, connector=src_a), 0).size
     projections = (
         ir.Projection(
             name="src_a",
             pre=src,
             post=a,
-            connector=ir.FixedProbability(p=0.3, seed=1),
-            weight=rng.uniform(0.2, 0.9, 182),
+            connector=src_a,
+            weight=rng.uniform(0.2, 0.9, n_src_a),
             delay=dt,
         ),
         ir.Projection(

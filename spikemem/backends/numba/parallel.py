@@ -19,6 +19,7 @@ Plasticity, dendritic counters, source spikes and state sampling stay serial.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 
 import numpy as np
@@ -70,11 +71,35 @@ def check_threads(threads: object) -> int:
     return int(threads)
 
 
+def _prefer_workqueue() -> None:
+    """Choose Numba's own ``workqueue`` threading layer, unless the user chose one
+    (``NUMBA_THREADING_LAYER``) or the layer already started.
+
+    Numba's default prefers OpenMP (the system's ``libgomp``), while NEST's wheel bundles its own
+    ``libgomp``: two OpenMP runtimes in one process crash NEST (``ResetKernel`` segfaults). The
+    step loop needs nothing but a parallel ``for``, which ``workqueue`` provides without OpenMP.
+    """
+    import numba
+    from numba.np.ufunc import parallel as numba_parallel
+
+    if (
+        not os.environ.get("NUMBA_THREADING_LAYER")
+        and numba.config.THREADING_LAYER == "default"
+        and not getattr(numba_parallel, "_is_initialized", False)
+    ):
+        numba.config.THREADING_LAYER = "workqueue"
+
+
 @contextlib.contextmanager
 def numba_threads(threads: int) -> Iterator[None]:
-    """Let Numba's parallel loops use ``threads`` threads inside the block (restored after)."""
+    """Let Numba's parallel loops use ``threads`` threads inside the block (restored after);
+    one thread touches nothing (the threading layer is only started for a parallel run)."""
+    if threads <= 1:
+        yield
+        return
     import numba
 
+    _prefer_workqueue()
     previous = numba.get_num_threads()
     numba.set_num_threads(threads)
     try:

@@ -24,7 +24,7 @@ from networks import nest_feedforward  # noqa: E402
 
 def test_feedforward_spikes_and_voltages_equal_the_reference():
     net = nest_feedforward()
-    assert ir.resolve(net.projections[0], 0).size == 182
+    assert net.projections[0].weight.size == ir.resolve(net.projections[0], 0).size > 100  # per-synapse weights
     record = RecordSpec(state={"a": ("v",), "c": ("v",)}, state_every=2)
     reference = spikemem.compile(net, backend="numba", record=record).run(150.0)
     candidate = spikemem.compile(net, backend="nest", record=record).run(150.0)
