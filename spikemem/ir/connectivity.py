@@ -12,16 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import connectors as conn
 from ._checks import readonly_float_array
-from .connectors import (
-    AllToAll,
-    FixedNumberPost,
-    FixedNumberPre,
-    FixedProbability,
-    FixedTotalNumber,
-    FromList,
-    OneToOne,
-)
 from .errors import IRValidationError
 from .memory import RESOLVED_BYTES_PER_SYNAPSE, available_bytes, expected_synapses
 from .projection import Projection
@@ -86,7 +78,7 @@ def resolve(projection: Projection, seed: int = 0) -> Synapses:
     connector = projection.connector
     weight = _per_synapse(owner, "weight", projection.weight, count)
     delay = _per_synapse(owner, "delay", projection.delay, count)
-    if isinstance(connector, FromList):
+    if isinstance(connector, conn.FromList):
         if connector.weight is not None:
             weight = connector.weight.astype(np.float64)
         if connector.delay is not None:
@@ -123,12 +115,12 @@ def _positions(projection: Projection, seed: int) -> tuple[np.ndarray, np.ndarra
     (``FromList`` keeps its own order). O(synapses) memory except for ``AllToAll``."""
     n_pre, n_post = projection.pre.size, projection.post.size
     connector = projection.connector
-    if isinstance(connector, OneToOne):
+    if isinstance(connector, conn.OneToOne):
         k = np.arange(n_pre, dtype=np.int64)
         return k, k
-    if isinstance(connector, FromList):
+    if isinstance(connector, conn.FromList):
         return connector.pre, connector.post
-    if isinstance(connector, AllToAll):
+    if isinstance(connector, conn.AllToAll):
         pre = np.repeat(np.arange(n_pre, dtype=np.int64), n_post)
         post = np.tile(np.arange(n_post, dtype=np.int64), n_pre)
         if connector.allow_self_connections:
@@ -137,15 +129,15 @@ def _positions(projection: Projection, seed: int) -> tuple[np.ndarray, np.ndarra
         return pre[keep], post[keep]
     rng = _connector_rng(connector, seed, projection.name)
     allow_self = bool(connector.allow_self_connections)
-    if isinstance(connector, FixedProbability):
+    if isinstance(connector, conn.FixedProbability):
         return bernoulli_pairs(rng, n_pre, n_post, connector.p, allow_self=allow_self)
     replace = bool(connector.with_replacement)
-    if isinstance(connector, FixedTotalNumber):
+    if isinstance(connector, conn.FixedTotalNumber):
         return distinct_pairs(rng, n_pre, n_post, connector.n, allow_self=allow_self, with_replacement=replace)
-    if isinstance(connector, FixedNumberPost):
+    if isinstance(connector, conn.FixedNumberPost):
         post = distinct_per_row(rng, n_pre, connector.n, n_post, exclude_diagonal=not allow_self, with_replacement=replace)
         return np.repeat(np.arange(n_pre, dtype=np.int64), connector.n), post.ravel()
-    if isinstance(connector, FixedNumberPre):
+    if isinstance(connector, conn.FixedNumberPre):
         pre = distinct_per_row(rng, n_post, connector.n, n_pre, exclude_diagonal=not allow_self, with_replacement=replace)
         post = np.repeat(np.arange(n_post, dtype=np.int64), connector.n)
         order = np.lexsort((post, pre.ravel()))

@@ -208,6 +208,50 @@ def send_to_segments(t, s, synapses, seg_window, seg_ring):
         seg_ring[(t + delay[e] + seg_window[g]) % slots, g] -= 1.0
 
 
+@njit(cache=True, inline="always")
+def collect_spikes(t, spiked, count, sources, spike_buf, n_spikes):
+    """Append step ``t``'s source spikes to ``spiked`` and store all of them in ``spike_buf``;
+    return ``(count, n_spikes)``."""
+    src_ptr, src_ids = sources
+    spk_step, spk_id = spike_buf
+    for q in range(src_ptr[t], src_ptr[t + 1]):
+        spiked[count] = src_ids[q]
+        count += 1
+    for k in range(count):
+        spk_step[n_spikes + k] = t
+        spk_id[n_spikes + k] = spiked[k]
+    return count, n_spikes + count
+
+
+@njit(cache=True, inline="always")
+def learn(t, dt, spiked, count, plastic, weight):
+    """Stage 4: step ``t``'s arrivals enter the spike history, then the STDP update runs."""
+    hist_ids, hist_n, fparams, iparams, enabled, plastic_idx, traces = plastic
+    if enabled.size == 0:
+        return
+    history = hist_n.size
+    h = t % history
+    for k in range(count):
+        hist_ids[h, k] = spiked[k]
+    hist_n[h] = count
+    _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight)
+
+
+@njit(cache=True, inline="always")
+def sample_state(t, record, v, i_e, i_i, n_samples):
+    """Store the end-of-step state of the recorded neurons every ``rec_every`` steps; return
+    the new sample count."""
+    rec_every, rec_ids, rec_v, rec_ie, rec_ii, _ = record
+    if rec_ids.size == 0 or t % rec_every != 0:
+        return n_samples
+    for q in range(rec_ids.size):
+        j = rec_ids[q]
+        rec_v[n_samples, q] = v[j]
+        rec_ie[n_samples, q] = i_e[j]
+        rec_ii[n_samples, q] = i_i[j]
+    return n_samples + 1
+
+
 @njit(cache=True)
 def run_steps(
     t_begin, t_end, dt, neurons, segmentation, state, synapses, ring, sources, spike_buf, n_spikes,
@@ -222,18 +266,13 @@ def run_steps(
     segments, seg_params = segmentation
     v, i_e, i_i, refc = state
     row_ptr, target, delay, weight = synapses
-    src_ptr, src_ids = sources
-    spk_step, spk_id = spike_buf
-    hist_ids, hist_n, fparams, iparams, enabled, plastic_idx, traces = plastic
-    rec_every, rec_ids, rec_v, rec_ie, rec_ii, n_samples = record
+    n_samples = record[5]
     dend_table, dend_state, dend_synapses = dendrites
     has_dendrites = dend_state[1].size > 0
     n_dyn = v.size
     n_slots = ring.shape[0]
-    history = hist_n.size
-    has_plastic = enabled.size > 0
-    capacity = spk_step.size
-    n_total = hist_ids.shape[1]
+    capacity = spike_buf[0].size
+    n_total = plastic[0].shape[1]
     spiked = np.empty(n_total, dtype=np.int32)
     t = t_begin
     while t < t_end:
@@ -260,20 +299,8 @@ def run_steps(
                 refc[j] = nref[j]
         if has_dendrites:
             count = dendrites_step(t, dend_table, dend_state, spiked, count)
-        for q in range(src_ptr[t], src_ptr[t + 1]):
-            spiked[count] = src_ids[q]
-            count += 1
-        for k in range(count):
-            spk_step[n_spikes + k] = t
-            spk_id[n_spikes + k] = spiked[k]
-        n_spikes += count
-        # 4: plasticity on this step's arrivals, before the spikes are sent
-        if has_plastic:
-            h = t % history
-            for k in range(count):
-                hist_ids[h, k] = spiked[k]
-            hist_n[h] = count
-            _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight)
+        count, n_spikes = collect_spikes(t, spiked, count, sources, spike_buf, n_spikes)
+        learn(t, dt, spiked, count, plastic, weight)  # 4: plasticity, before the spikes are sent
         # 5: send
         for k in range(count):
             s = spiked[k]
@@ -284,13 +311,6 @@ def run_steps(
                 ring[arrival, target[e]] += weight[e]
             if has_dendrites:
                 send_to_segments(t, s, dend_synapses, dend_table[1], dend_state[0])
-        # state sampling (end-of-step values)
-        if rec_ids.size > 0 and t % rec_every == 0:
-            for q in range(rec_ids.size):
-                j = rec_ids[q]
-                rec_v[n_samples, q] = v[j]
-                rec_ie[n_samples, q] = i_e[j]
-                rec_ii[n_samples, q] = i_i[j]
-            n_samples += 1
+        n_samples = sample_state(t, record, v, i_e, i_i, n_samples)  # end-of-step values
         t += 1
     return t, n_spikes, n_samples

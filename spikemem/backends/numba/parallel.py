@@ -29,9 +29,11 @@ from ...ir.errors import IRValidationError
 from .kernels import (
     _integrate_general,
     _integrate_uniform,
-    _plasticity_step,
     _threshold,
+    collect_spikes,
     dendrites_step,
+    learn,
+    sample_state,
     send_to_segments,
 )
 
@@ -172,18 +174,13 @@ def run_steps_parallel(
     segments, seg_params = segmentation
     v, i_e, i_i, refc = state
     row_ptr, target, delay, weight = synapses
-    src_ptr, src_ids = sources
-    spk_step, spk_id = spike_buf
-    hist_ids, hist_n, fparams, iparams, enabled, plastic_idx, traces = plastic
-    rec_every, rec_ids, rec_v, rec_ie, rec_ii, n_samples = record
+    n_samples = record[5]
     dend_table, dend_state, dend_synapses = dendrites
     has_dendrites = dend_state[1].size > 0
     n_dyn = v.size
     n_slots = ring.shape[0]
-    history = hist_n.size
-    has_plastic = enabled.size > 0
-    capacity = spk_step.size
-    n_total = hist_ids.shape[1]
+    capacity = spike_buf[0].size
+    n_total = plastic[0].shape[1]
     n_blocks = blocks.shape[0]
     n_parts = part_ptr.shape[1] - 1
     spiked = np.empty(n_total, dtype=np.int32)
@@ -218,20 +215,8 @@ def run_steps_parallel(
                 count += 1
         if has_dendrites:
             count = dendrites_step(t, dend_table, dend_state, spiked, count)
-        for q in range(src_ptr[t], src_ptr[t + 1]):
-            spiked[count] = src_ids[q]
-            count += 1
-        for k in range(count):
-            spk_step[n_spikes + k] = t
-            spk_id[n_spikes + k] = spiked[k]
-        n_spikes += count
-        # 4: plasticity (serial)
-        if has_plastic:
-            h = t % history
-            for k in range(count):
-                hist_ids[h, k] = spiked[k]
-            hist_n[h] = count
-            _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight)
+        count, n_spikes = collect_spikes(t, spiked, count, sources, spike_buf, n_spikes)
+        learn(t, dt, spiked, count, plastic, weight)  # 4: plasticity (serial)
         # 5: send, in parallel over target partitions
         for p in prange(n_parts):
             for k in range(count):
@@ -244,12 +229,6 @@ def run_steps_parallel(
         if has_dendrites:
             for k in range(count):
                 send_to_segments(t, spiked[k], dend_synapses, dend_table[1], dend_state[0])
-        if rec_ids.size > 0 and t % rec_every == 0:
-            for q in range(rec_ids.size):
-                j = rec_ids[q]
-                rec_v[n_samples, q] = v[j]
-                rec_ie[n_samples, q] = i_e[j]
-                rec_ii[n_samples, q] = i_i[j]
-            n_samples += 1
+        n_samples = sample_state(t, record, v, i_e, i_i, n_samples)
         t += 1
     return t, n_spikes, n_samples
