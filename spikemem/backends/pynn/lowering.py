@@ -38,7 +38,10 @@ import numpy as np
 from ...ir import (
     STDP,
     AllToAll,
+    FixedNumberPost,
+    FixedNumberPre,
     FixedProbability,
+    FixedTotalNumber,
     FromList,
     IF_curr_delta,
     IF_curr_exp,
@@ -512,7 +515,7 @@ def lower_connector(
 
     Parameters
     ----------
-    connector : OneToOne, AllToAll, FixedProbability or FromList
+    connector : OneToOne, AllToAll, FixedProbability, FixedNumberPre, FixedNumberPost, FixedTotalNumber or FromList
         The IR connector.
     projection : Projection
         Its projection.
@@ -575,26 +578,19 @@ def _(
     return _from_list(synapses, weights, delays_ms)
 
 
-@lower_connector.register
+@lower_connector.register(FixedProbability)
+@lower_connector.register(FixedNumberPre)
+@lower_connector.register(FixedNumberPost)
+@lower_connector.register(FixedTotalNumber)
+@lower_connector.register(FromList)
 def _(
-    connector: FixedProbability,
+    connector: Any,
     projection: Projection,
     synapses: Synapses,
     weights: np.ndarray,
     delays_ms: np.ndarray,
 ) -> ConnectorPlan:
-    # The simulator's own random connector would draw other synapses: list them.
-    return _from_list(synapses, weights, delays_ms)
-
-
-@lower_connector.register
-def _(
-    connector: FromList,
-    projection: Projection,
-    synapses: Synapses,
-    weights: np.ndarray,
-    delays_ms: np.ndarray,
-) -> ConnectorPlan:
+    # The host's synapses, listed: the simulator's own random connectors would draw others.
     return _from_list(synapses, weights, delays_ms)
 
 
