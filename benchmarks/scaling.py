@@ -110,7 +110,11 @@ def work_brian2(n: int, duration: float, seed: int, native: bool) -> dict:
     if native:
         facts.native_p = FAN_OUT / n
     t1 = time.perf_counter()
-    model = Brian2Cuba(facts, duration, refractory_ms=float(facts.cell.tau_refrac), delay_steps=1)
+    # The matching of benchmarks/cuba.py: the IR's refractory steps + 1 (Brian2 counts the spike
+    # step), and one step less of delay (Brian2 delivers a delay-0 spike in the next step).
+    refractory_ms = (int(round(float(facts.cell.tau_refrac) / facts.dt)) + 1) * facts.dt
+    delay_steps = int(round(facts.delay_ms / facts.dt)) - 1
+    model = Brian2Cuba(facts, duration, refractory_ms=refractory_ms, delay_steps=delay_steps)
     compile_s = time.perf_counter() - t1
     try:
         out = model.run()

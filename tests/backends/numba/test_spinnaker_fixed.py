@@ -110,7 +110,8 @@ def test_ring_buffer_shift_and_weights():
 # -- the hardware recording -------------------------------------------------------------------------
 
 
-def _synfire(numerics="spinnaker-fixed"):
+def _synfire_network(numerics="spinnaker-fixed"):
+    """sPyNNaker's synfire test: 20 IF_curr_exp in a ring (weight 2 nA, delay 1 ms), kicked once."""
     n = 20
     cell = ir.IF_curr_exp(
         cm=0.25,
@@ -139,9 +140,15 @@ def _synfire(numerics="spinnaker-fixed"):
             name="kick", pre=stim, post=ring, connector=ir.FromList(pre=[0], post=[0]), weight=2.0, delay=1.0
         ),
     )
-    net = ir.Network(populations=(ring, stim), projections=projs, dt=1.0, numerics=numerics)
-    record = RecordSpec(state={"ring": ("v", "isyn_exc")})
-    return spikemem.compile(net, backend="numba", record=record).run(duration=100.0)
+    return ir.Network(populations=(ring, stim), projections=projs, dt=1.0, numerics=numerics)
+
+
+SYNFIRE_RECORD = RecordSpec(state={"ring": ("v", "isyn_exc")})
+
+
+def _synfire(numerics="spinnaker-fixed"):
+    net = _synfire_network(numerics)
+    return spikemem.compile(net, backend="numba", record=SYNFIRE_RECORD).run(duration=100.0)
 
 
 def _board(name):
@@ -209,37 +216,8 @@ def test_board_side_scheme_runs_and_stays_close_to_the_board():
     from spikemem.ir.schedule import Schedule
 
     rec = _synfire()
-    n = 20
-    cell = ir.IF_curr_exp(
-        cm=0.25,
-        tau_m=20.0,
-        tau_refrac=2.0,
-        tau_syn_E=5.0,
-        tau_syn_I=5.0,
-        v_rest=-65.0,
-        v_reset=-70.0,
-        v_thresh=-50.0,
-        i_offset=0.0,
-    )
-    ring = ir.Population(name="ring", size=n, cell=cell)
-    stim = ir.Population(name="stim", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
-    projs = (
-        ir.Projection(
-            name="chain",
-            pre=ring,
-            post=ring,
-            connector=ir.FromList(pre=list(range(n)), post=[(i + 1) % n for i in range(n)]),
-            weight=2.0,
-            delay=1.0,
-        ),
-        ir.Projection(
-            name="kick", pre=stim, post=ring, connector=ir.FromList(pre=[0], post=[0]), weight=2.0, delay=1.0
-        ),
-    )
-    network = ir.Network(populations=(ring, stim), projections=projs, dt=1.0)
-    new = run_fixed(
-        network, Schedule.single(100.0), 1.0, 0, RecordSpec(state={"ring": ("v", "isyn_exc")}), scheme="7.4.1"
-    )
+    network = _synfire_network("exact")
+    new = run_fixed(network, Schedule.single(100.0), 1.0, 0, SYNFIRE_RECORD, scheme="7.4.1")
     assert new.meta["fixed_point_scheme"] == "7.4.1"
     assert new.spikes["ring"].steps.tolist() == rec.spikes["ring"].steps.tolist()
     diff = np.abs(new.state["ring"].values["v"] - rec.state["ring"].values["v"]) * 32768
