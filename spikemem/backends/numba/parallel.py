@@ -40,9 +40,10 @@ from .kernels import (
 BLOCK = 2048
 """Neurons per parallel work item of the integration stage."""
 
-MIN_NEURONS_PER_THREAD = 16384
+MIN_NEURONS_PER_THREAD = 65536
 """A run uses at most one thread per this many neurons: below it, starting and joining the
-threads twice a step costs more than the work they share."""
+threads twice a step costs more than the work they share (measured: CUBA with 65 536 neurons
+on 2 threads of a 2-core machine took 2.2× the one-thread time; ``benchmarks/results``)."""
 
 
 def max_threads() -> int:
