@@ -2,8 +2,9 @@
 
 A 1-ms clocked circuit of eight populations (``3n + 4m + 1`` neurons) plus an input layer IN
 (``n + m`` spike sources) and an output layer OUT. Cues are one-hot (``n`` addresses), contents
-are ``m`` bits. Written from the specification in ``shared/specs/ca3_cam.md`` (§1 architecture,
-§5 the sPyNNaker numerics and STDP conventions that reproduce the SpiNNaker recordings).
+are ``m`` bits. Written from the paper and the authors' public code and SpiNNaker recordings
+(see ``docs/ca3.md``): the architecture, and the sPyNNaker numerics and STDP conventions that
+reproduce the recordings.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """HLOP's lateral circuit: the Hebbian subspace module and its spiking lateral neurons.
 
-For one plastic layer with presynaptic activity ``x ∈ R^n`` (spec ``shared/specs/hlop.md`` §1):
+For one plastic layer with presynaptic activity ``x ∈ R^n`` (Xiao et al. 2024):
 
 - ``K`` lateral neurons ``y = H x`` (``H ∈ R^{K×n}``) with feedback ``−Hᵀ`` onto a trace
   compartment of the presynaptic neurons, so that ``x̃ = x − Hᵀ y``;

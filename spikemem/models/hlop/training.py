@@ -1,7 +1,7 @@
 """HLOP: continual learning of spiking networks with Hebbian lateral orthogonal projection.
 
-Xiao et al., ICLR 2024 (arXiv 2402.11984); written from ``shared/specs/hlop.md`` and the authors'
-code (``pkuxmq/HLOP-SNN``). A fully connected spiking network (``sizes = (n_in, h_1, …, h_L,
+Xiao et al., ICLR 2024 (arXiv 2402.11984); written from the paper and the authors' public code
+(``pkuxmq/HLOP-SNN``). A fully connected spiking network (``sizes = (n_in, h_1, …, h_L,
 n_out)``, bias-free, one classifier shared by all tasks) learns a sequence of tasks:
 
 - **neurons** (spec §2.1): ``DiscreteLIF`` — ``u ← β u + (1 − β) I``, spike when
