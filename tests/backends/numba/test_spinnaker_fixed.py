@@ -42,19 +42,15 @@ def test_u032_encoding():
     assert fp.u032(0.5) == 2**31
 
 
+SYNFIRE_CELL = dict(
+    cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0, v_rest=-65.0, v_reset=-70.0,
+    v_thresh=-50.0, i_offset=0.0,
+)
+"""The IF_curr_exp parameters of sPyNNaker's synfire test (PyNN units: nF, ms, mV, nA)."""
+
+
 def test_host_scheme_truncates_like_the_spynnaker8_data_spec_writer():
-    params = dict(
-        cm=0.25,
-        tau_m=20.0,
-        tau_refrac=2.0,
-        tau_syn_E=5.0,
-        tau_syn_I=5.0,
-        v_rest=-65.0,
-        v_reset=-70.0,
-        v_thresh=-50.0,
-        i_offset=0.0,
-        v_init=-65.0,
-    )
+    params = {**SYNFIRE_CELL, "v_init": -65.0}
     c = fp.lif_constants_host(params, 1.0, delta=False)
     assert c.exp_tc == 31169  # int(31169.886): truncated, not rounded
     assert c.r_membrane == 80 * 32768
@@ -75,18 +71,7 @@ def test_board_side_exponential_of_the_7_4_1_scheme():
     for n in (-1638, -6553, -32768, -100000, 5000):
         exact = math.exp(n / 32768) * 2**32
         assert abs(fp.expi64(n) - exact) <= 2e-6 * exact  # the library's quadratic series: ~1e-6
-    params = dict(
-        cm=0.25,
-        tau_m=20.0,
-        tau_refrac=2.0,
-        tau_syn_E=5.0,
-        tau_syn_I=5.0,
-        v_rest=-65.0,
-        v_reset=-70.0,
-        v_thresh=-50.0,
-        i_offset=0.0,
-        v_init=-65.0,
-    )
+    params = {**SYNFIRE_CELL, "v_init": -65.0}
     c = fp.lif_constants(params, 1.0, delta=False)
     assert c.exp_tc == 31170 and c.r_membrane == 80 * 32768 and c.t_refract == 2
     assert c.decay_e == fp.expulr(-6553)  # kdivk(1, 5) = 6553 (6553.6 truncated)
@@ -113,17 +98,7 @@ def test_ring_buffer_shift_and_weights():
 def _synfire_network(numerics="spinnaker-fixed"):
     """sPyNNaker's synfire test: 20 IF_curr_exp in a ring (weight 2 nA, delay 1 ms), kicked once."""
     n = 20
-    cell = ir.IF_curr_exp(
-        cm=0.25,
-        tau_m=20.0,
-        tau_refrac=2.0,
-        tau_syn_E=5.0,
-        tau_syn_I=5.0,
-        v_rest=-65.0,
-        v_reset=-70.0,
-        v_thresh=-50.0,
-        i_offset=0.0,
-    )
+    cell = ir.IF_curr_exp(**SYNFIRE_CELL)
     ring = ir.Population(name="ring", size=n, cell=cell)
     stim = ir.Population(name="stim", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
     pairs = [(i, (i + 1) % n) for i in range(n)]
