@@ -21,7 +21,7 @@ from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ...lowering import flatten, phase_infos, phase_steps, source_spikes
+from ...lowering import flatten, phase_infos, phase_steps, source_spike_table
 from ...results import Recording, SpikeTrains, StateTrace
 from ..base import Compilation, Runnable
 from ..options import CompileOptions, run_meta
@@ -154,9 +154,7 @@ def run_fixed(
         wint[mask] = fp.encode_weights(syn.weight[mask], int(column_value))
     starts = phase_steps(schedule, dt)
     n_steps = int(starts[-1])
-    src_steps, src_gids = source_spikes(network, schedule, flat, seed)
-    src_ptr = np.zeros(n_steps + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src_steps, minlength=n_steps)[:n_steps], out=src_ptr[1:])
+    src_ptr, src_gids = source_spike_table(network, schedule, flat, seed)
     ring = np.zeros((syn.max_delay + 1, 2 * n_dyn), dtype=np.int64)
     state = (
         consts["v_init"].copy(),

@@ -73,7 +73,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     dendrites = _dendrite_arrays(layout.dendrites)
     setup_s = time.perf_counter() - started
 
-    step_loop = _step_loop(layout, runnable.threads, ring.shape[1])
+    step_loop, threads = _step_loop(layout, runnable.threads, ring.shape[1])
 
     def call(t0: int, t1: int) -> tuple[int, int, int]:
         return step_loop(
@@ -84,7 +84,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
             dendrites,
         )
 
-    with parallel.numba_threads(step_loop.threads):
+    with parallel.numba_threads(threads):
         jit_started = time.perf_counter()
         call(0, 0)  # compiles (or loads from the cache) without advancing
         jit_s = time.perf_counter() - jit_started
@@ -119,30 +119,24 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     return _assemble(
         runnable, schedule, spk_step[:n_spikes], spk_id[:n_spikes], rec_ids, spans, rec_buffers, n_samples,
         weights, phases, {"build_s": runnable.build_s, "setup_s": setup_s, "jit_s": jit_s, "loop_s": loop_s},
-        threads=step_loop.threads,
+        threads=threads,
     )
 
 
-def _step_loop(layout: Any, threads: int, n_targets: int) -> Any:
-    """The kernel of a run: the serial loop on one thread, else the parallel one with its
-    neuron blocks and target partitions bound (same results either way); ``.threads`` says how
-    many threads it uses."""
+def _step_loop(layout: Any, threads: int, n_targets: int) -> tuple[Any, int]:
+    """The kernel of a run and the threads it uses: the serial loop on one thread, else the
+    parallel one with its neuron blocks and target partitions bound (same results either way)."""
     blocks = parallel.neuron_blocks(layout.neurons.segments)
     threads = parallel.effective_threads(threads, layout.n_dynamic, blocks.shape[0])
     if threads == 1:
-        def serial(*args: Any) -> tuple[int, int, int]:
-            return kernels.run_steps(*args)
-
-        serial.threads = 1  # type: ignore[attr-defined]
-        return serial
+        return kernels.run_steps, 1
     syn = layout.synapses
     parts = parallel.partition_pointers(syn.row_ptr, syn.target, n_targets, threads)
 
     def threaded(t0, t1, dt, neurons, segmentation, state, synapses, *rest):  # noqa: ANN001, ANN202
         return parallel.run_steps_parallel(t0, t1, dt, neurons, segmentation, blocks, state, synapses, parts, *rest)
 
-    threaded.threads = threads  # type: ignore[attr-defined]
-    return threaded
+    return threaded, threads
 
 
 def _dendrite_arrays(table: Any) -> tuple:
