@@ -31,7 +31,7 @@ The format (every table and key is described in ``docs/config.md``)::
     stimuli = [{ population = "cue", times = [1.0], ids = [0] }]
 
     [run]                           # duration (ms; only without phases), seed, backend
-    [record]                        # spikes, state, state_every, weights
+    [record]                        # spikes, state, state_every, weights, weight_readout
 
 Every problem raises :class:`~spikemem.ir.IRValidationError` naming the file, the table and key,
 the value and what is allowed.
@@ -81,7 +81,7 @@ WEIGHT_DEPENDENCES = {"additive": ir.Additive, "multiplicative": ir.Multiplicati
 PHASE_KEYS = ("name", "duration", "plastic", "stimuli")
 STIMULUS_KEYS = ("population", "times", "ids")
 RUN_KEYS = ("duration", "seed", "backend")
-RECORD_KEYS = ("spikes", "state", "state_every", "weights")
+RECORD_KEYS = ("spikes", "state", "state_every", "weights", "weight_readout")
 _VIEW = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*(?:\[(.*)\])?\s*$")
 _Error = ir.IRValidationError
 

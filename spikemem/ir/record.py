@@ -11,7 +11,10 @@ import numpy as np
 
 from .errors import IRValidationError
 
-__all__ = ["RecordSpec"]
+__all__ = ["WEIGHT_READOUTS", "RecordSpec"]
+
+WEIGHT_READOUTS = ("exact", "board")
+"""The choices of :attr:`RecordSpec.weight_readout`."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,12 +32,20 @@ class RecordSpec:
         Sample every this many steps (>= 1).
     weights : bool
         Record the weights of plastic projections at the end of every phase.
+    weight_readout : {"exact", "board"}
+        Which weight of a plastic synapse is recorded. ``"exact"``: the engine's weight, every
+        STDP event up to the end of the phase applied. ``"board"``: what sPyNNaker's
+        ``Projection.get('weight')`` reads back after ``run()`` on SpiNNaker, where a synapse is
+        updated only when a presynaptic spike is processed, so post spikes after its last pre
+        spike are missing (numerics ``spinnaker`` and ``spinnaker-fixed`` only; see
+        ``docs/reference-engine.md``). The spikes are the same either way.
     """
 
     spikes: tuple | None = None
     state: dict = field(default_factory=dict)
     state_every: int = 1
     weights: bool = True
+    weight_readout: str = "exact"
 
     def __post_init__(self) -> None:
         if isinstance(self.state_every, bool) or not isinstance(self.state_every, int) or self.state_every < 1:
@@ -42,6 +53,8 @@ class RecordSpec:
         if not isinstance(self.weights, (bool, np.bool_)):
             raise IRValidationError("RecordSpec", "weights", self.weights, "True or False")
         object.__setattr__(self, "weights", bool(self.weights))
+        if self.weight_readout not in WEIGHT_READOUTS:
+            raise IRValidationError("RecordSpec", "weight_readout", self.weight_readout, " or ".join(WEIGHT_READOUTS))
         if self.spikes is not None:
             object.__setattr__(self, "spikes", _names("spikes", self.spikes))
         if not isinstance(self.state, Mapping):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import spikemem
 from spikemem.models.ca3.experiments import (
     HARDWARE_POPULATIONS,
     compare_with_hardware,
@@ -31,6 +32,20 @@ def test_every_population_matches_the_hardware_spike_for_spike(variant, original
     assert all(m.matched == m.expected == m.obtained for m in matches), report
     assert sum(m.matched for m in matches) == 322
     assert {m.name for m in matches} == set(HARDWARE_POPULATIONS)
+
+
+@pytest.mark.parametrize("variant", ["original", "improved"])
+def test_fixed_point_numerics_match_the_hardware_too(variant):
+    """sPyNNaker's s16.15 neuron arithmetic and fixed-point STDP (``spinnaker-fixed``)."""
+    memory = functional_memory(variant)
+    recording = spikemem.compile(
+        memory.network(), memory.schedule(), backend="numba", numerics="spinnaker-fixed"
+    ).run()
+    matches = compare_with_hardware(recording)
+    report = {m.name: f"{m.matched} of {m.expected} (simulated {m.obtained})" for m in matches}
+    assert all(m.matched == m.expected == m.obtained for m in matches), report
+    assert sum(m.matched for m in matches) == 322
+    assert all(result.correct for result in memory.decode(recording))
 
 
 def test_functional_answers_are_the_papers(original):

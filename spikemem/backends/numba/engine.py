@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...ir.errors import IRValidationError
 from ...ir.schedule import Schedule
 from ..base import Backend, Capability, Compilation, Runnable
+from .fixed_point import SCHEMES
 from .fixed_runner import FixedRunnable, check_fixed
 from .layout import BACKEND, Layout, build_layout
 from .parallel import check_threads
@@ -50,6 +52,9 @@ class NumbaBackend(Backend):
     (``None``: every core Numba may use, ``NUMBA_NUM_THREADS``; or an integer >= 1). Results
     are bit-identical for any number of threads (:mod:`.parallel`); a run uses at most one
     thread per :data:`~.parallel.MIN_NEURONS_PER_THREAD` neurons, so small networks run on one.
+    With ``numerics="spinnaker-fixed"`` (one thread), ``fixed_point_scheme`` (``"host"``, the
+    default, or ``"7.4.1"``; :data:`.fixed_point.SCHEMES`) picks the generation of sPyNNaker's
+    arithmetic.
     """
 
     name = BACKEND
@@ -68,21 +73,38 @@ class NumbaBackend(Backend):
             Capability.SCHEDULE,
             Capability.RECORD_STATE,
             Capability.RECORD_WEIGHTS,
+            Capability.RECORD_WEIGHTS_BOARD,
             Capability.SPIKE_EXACT,
         }
     )
 
     def _check_options(
-        self, compiled: Compilation, *, progress: bool | None, threads: int | None = None
+        self,
+        compiled: Compilation,
+        *,
+        progress: bool | None,
+        threads: int | None = None,
+        fixed_point_scheme: str | None = None,
     ) -> dict[str, Any]:
-        """Check ``threads`` (see the class docstring).
+        """Check ``threads`` and ``fixed_point_scheme`` (see the class docstring).
 
         Raises
         ------
         IRValidationError
-            For a ``threads`` that is not ``None`` or an integer in ``[1, NUMBA_NUM_THREADS]``.
+            For a ``threads`` that is not ``None`` or an integer in ``[1, NUMBA_NUM_THREADS]``;
+            for a ``fixed_point_scheme`` that is not one of :data:`.fixed_point.SCHEMES`, or given
+            with numerics other than ``spinnaker-fixed``.
         """
-        return {"progress": progress, "threads": check_threads(threads)}
+        settings: dict[str, Any] = {"progress": progress, "threads": check_threads(threads)}
+        if fixed_point_scheme is not None:
+            if compiled.options.numerics != "spinnaker-fixed":
+                allowed = "None unless numerics='spinnaker-fixed'"
+                raise IRValidationError("compile", "fixed_point_scheme", fixed_point_scheme, allowed)
+            if fixed_point_scheme not in SCHEMES:
+                allowed = " or ".join(SCHEMES)
+                raise IRValidationError("compile", "fixed_point_scheme", fixed_point_scheme, allowed)
+            settings["scheme"] = fixed_point_scheme
+        return settings
 
     def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
         o = compiled.options

@@ -17,13 +17,17 @@ buffer as saturating 16-bit words. Per tick ``t`` and neuron, in the board's ord
 5. **shape** the inputs: ``decay_s1615(I_syn, decay)`` (exponential) or 0 (delta).
 
 Then the tick's source spikes join, and every spike adds its 16-bit weights to slot ``t + d``,
-saturating at 0xFFFF (``synapses.c`` ``process_fixed_synapses``).
+saturating at 0xFFFF (``synapses.c`` ``process_fixed_synapses``). With STDP (:mod:`.fixed_stdp`)
+a neuron's spike in step 4 enters its post history, and a spike's plastic synapses are updated
+(sPyNNaker's deferred update) just before their new weights are added.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from .fixed_stdp import post_spike, pre_spike, update_synapse
 
 _I32_MIN = -(2**31)
 _I32_MAX = 2**31 - 1
@@ -82,6 +86,7 @@ def run_fixed_steps(
     n_spikes,
     record,
     nearest,
+    stdp,
 ):
     """Advance from tick ``t_begin`` to ``t_end``; return ``(t_reached, n_spikes, n_samples)``.
 
@@ -91,7 +96,9 @@ def run_fixed_steps(
     global id (row_ptr, target column ``receptor·n_dyn + post``, delay in ticks, 16-bit weight).
     ``shifts[column]``: the ring-buffer left shift of the column's synapse type. ``nearest``:
     the membrane products round to nearest (``MULT_ROUND_NEAREST_ACCUM``, sPyNNaker 7.x) instead
-    of flooring (GCC's plain ``accum * accum``, the sPyNNaker8 era).
+    of flooring (GCC's plain ``accum * accum``, the sPyNNaker8 era). ``stdp``:
+    :meth:`.fixed_stdp.StdpTables.kernel_tuple` (no plastic projection: zero rows); plastic
+    weights in ``wint`` change in place.
     """
     v_rest, r_mem, exp_tc, i_off, v_reset, v_thresh, t_ref, dec_e, ini_e, dec_i, ini_i, is_delta, scale = (
         consts
@@ -105,6 +112,10 @@ def run_fixed_steps(
     n_slots = ring.shape[0]
     n_total = row_ptr.size - 1
     capacity = spk_step.size
+    syn_proj = stdp[5]
+    n_plastic = stdp[4].shape[0]
+    last_time = np.zeros(n_plastic, dtype=np.int64)
+    last_trace = np.zeros(n_plastic, dtype=np.int64)
     spiked = np.empty(n_total, dtype=np.int64)
     sample_now = np.zeros(n_dyn, dtype=np.int64)  # column in the record buffers, or -1
     sample_now[:] = -1
@@ -153,6 +164,8 @@ def run_fixed_steps(
                 refc[j] = t_ref[j]
                 spiked[count] = j
                 count += 1
+                if n_plastic > 0:
+                    post_spike(stdp, j, t)
             # 5: shape
             if is_delta[j]:
                 ie[j] = 0
@@ -169,7 +182,25 @@ def run_fixed_steps(
             s = spiked[k]
             spk_step[n_spikes + k] = t
             spk_id[n_spikes + k] = s
+            if n_plastic > 0:
+                pre_spike(stdp, s, t, last_time, last_trace)
             for e in range(row_ptr[s], row_ptr[s + 1]):
+                if n_plastic > 0:
+                    p = syn_proj[e]
+                    if p >= 0:
+                        col = target[e]
+                        wint[e] = update_synapse(
+                            stdp,
+                            p,
+                            col % n_dyn,
+                            t,
+                            delay[e],
+                            last_time[p],
+                            last_trace[p],
+                            wint[e],
+                            shifts[col],
+                            True,
+                        )
                 arrival = (slot + delay[e]) % n_slots
                 acc = ring[arrival, target[e]] + wint[e]
                 ring[arrival, target[e]] = acc if acc < 0x10000 else 0xFFFF

@@ -1,6 +1,8 @@
 """Run a network with the ``spinnaker-fixed`` numerics: flatten, convert to the board's integers,
 run :func:`.fixed_kernels.run_fixed_steps`, assemble the Recording.
 
+Plastic projections run sPyNNaker's deferred STDP update (:mod:`.fixed_stdp`).
+
 Recording convention (the board's, which differs from the float engine's end-of-step samples):
 the sample of tick ``t`` holds ``V`` at the *start* of tick ``t`` and ``isyn_exc``/``isyn_inh``
 after tick ``t``'s arrivals were added and before they decay — what sPyNNaker's
@@ -27,6 +29,7 @@ from ..base import Compilation, Runnable
 from ..options import CompileOptions, run_meta
 from . import fixed_point as fp
 from .fixed_kernels import run_fixed_steps
+from .fixed_stdp import check_stdp, flushed_weights, stdp_tables
 from .versions import versions
 
 NUMERICS = "spinnaker-fixed"
@@ -53,9 +56,7 @@ def check_fixed(network: Network) -> None:
             raise UnsupportedFeature(
                 f"cell type {type(pop.cell).__name__} with numerics {NUMERICS!r}", "numba"
             )
-    for proj in network.projections:
-        if proj.plastic:
-            raise UnsupportedFeature(f"STDP (projection {proj.name!r}) with numerics {NUMERICS!r}", "numba")
+    check_stdp(network)
 
 
 def neuron_constants(network: Network, dt: float, scheme: str) -> dict[str, np.ndarray]:
@@ -107,11 +108,15 @@ def ring_buffer_shifts(network: Network, dt: float, seed: int) -> dict[tuple[str
             per_tick = max(1.0, fp.DEFAULT_SPIKES_PER_SECOND / (1000.0 / dt))
             per_second = fp.DEFAULT_SPIKES_PER_SECOND
         weights = np.abs(syn.weight)
+        w_mean, w_var, w_max = float(weights.mean()), float(weights.var()), float(weights.max())
+        if proj.plastic:  # SynapseDynamicsSTDP: any weight may grow to the rule's w_max
+            w_max = max(w_max, proj.plasticity.weight.w_max)
+            w_mean, w_var = w_max, 0.0
         stats[(proj.post.name, proj.receptor)].add(
             n_conns=int(np.bincount(syn.post).max()),
-            w_mean=float(weights.mean()),
-            w_var=float(weights.var()),
-            w_max=float(weights.max()),
+            w_mean=w_mean,
+            w_var=w_var,
+            w_max=w_max,
             d_var=float(np.var(syn.delay)),
             spikes_per_tick=per_tick,
             spikes_per_second=per_second,
@@ -177,27 +182,47 @@ def run_fixed(
     spk_id = np.zeros_like(spk_step)
     consts_tuple = tuple(np.ascontiguousarray(consts[f]) for f in _CONST_FIELDS)
     synapses = (syn.row_ptr, syn.target.astype(np.int64), syn.delay.astype(np.int64), wint)
+    tables = stdp_tables(network, flat, dt, n_steps)
+    for index, phase in enumerate(schedule.phases):
+        for k, name in enumerate(tables.names):
+            if phase.plastic is not None and name not in phase.plastic:
+                tables.learn_on[k, int(starts[index]) : int(starts[index + 1])] = 0
+    stdp = tables.kernel_tuple()
+    weight_scale = np.array([fp.weight_scale(int(k)) for k in column_shift], dtype=np.float64)
     setup_s = time.perf_counter() - started
     loop_started = time.perf_counter()
     t, n_spikes, n_samples = 0, 0, 0
-    while t < n_steps:
-        t, n_spikes, n_samples = run_fixed_steps(
-            t,
-            n_steps,
-            consts_tuple,
-            state,
-            synapses,
-            column_shift,
-            ring,
-            (src_ptr, src_gids),
-            (spk_step, spk_id),
-            n_spikes,
-            (every, rec_ids_arr, buffers[0], buffers[1], buffers[2], n_samples),
-            scheme != "host",
-        )
-        if t < n_steps:  # spike buffer nearly full
-            spk_step = np.concatenate([spk_step, np.zeros_like(spk_step)])
-            spk_id = np.concatenate([spk_id, np.zeros_like(spk_id)])
+    weights: dict[str, dict[str, np.ndarray]] = {}
+    for index, phase in enumerate(schedule.phases):
+        end = int(starts[index + 1])
+        while t < end:
+            t, n_spikes, n_samples = run_fixed_steps(
+                t,
+                end,
+                consts_tuple,
+                state,
+                synapses,
+                column_shift,
+                ring,
+                (src_ptr, src_gids),
+                (spk_step, spk_id),
+                n_spikes,
+                (every, rec_ids_arr, buffers[0], buffers[1], buffers[2], n_samples),
+                scheme != "host",
+                stdp,
+            )
+            if t < end:  # spike buffer nearly full
+                spk_step = np.concatenate([spk_step, np.zeros_like(spk_step)])
+                spk_id = np.concatenate([spk_id, np.zeros_like(spk_id)])
+        if record.weights and tables.names:
+            shown = wint
+            if record.weight_readout == "exact":  # apply the post spikes the next pre spike would
+                shown = wint.copy()
+                flushed_weights(stdp, *synapses, column_shift, end - 1, shown)
+            weights[phase.name] = {
+                name: shown[slots] / weight_scale[syn.target[slots]]
+                for name, slots in ((n, syn.projection_slots[n]) for n in tables.names)
+            }
     loop_s = time.perf_counter() - loop_started
     steps, gids = spk_step[:n_spikes], spk_id[:n_spikes]
     spikes = {}
@@ -229,6 +254,7 @@ def run_fixed(
         n_steps=n_steps,
         timings={"setup_s": setup_s, "loop_s": loop_s},
         fixed_point_scheme=scheme,
+        weight_readout=record.weight_readout,
         ring_buffer_shifts={f"{k[0]}:{k[1]}": int(v) for k, v in sorted(rb_shifts.items())},
     )
     return Recording(
@@ -236,7 +262,7 @@ def run_fixed(
         populations=dict(flat.sizes),
         spikes=spikes,
         state=state_out,
-        weights={},
+        weights=weights,
         phases=phase_infos(schedule, starts),
         meta=meta,
     )
@@ -245,16 +271,19 @@ def run_fixed(
 class FixedRunnable(Runnable):
     """A network compiled for the ``spinnaker-fixed`` numerics of the Numba backend (one thread).
 
-    ``scheme`` (attribute, default ``"host"``) selects the generation of sPyNNaker's arithmetic
-    (:data:`.fixed_point.SCHEMES`); ``shifts`` overrides ring-buffer shifts (see :func:`run_fixed`).
+    ``scheme`` (the compile option ``fixed_point_scheme``, default ``"host"``) selects the
+    generation of sPyNNaker's arithmetic (:data:`.fixed_point.SCHEMES`); ``shifts`` (attribute)
+    overrides ring-buffer shifts (see :func:`run_fixed`).
     """
 
     backend = "numba"
 
-    def __init__(self, compiled: Compilation, *, progress: bool | None, build_s: float) -> None:
+    def __init__(
+        self, compiled: Compilation, *, progress: bool | None, build_s: float, scheme: str = "host"
+    ) -> None:
         super().__init__(compiled, progress=progress, build_s=build_s)
         check_fixed(self.network)
-        self.scheme = "host"
+        self.scheme = scheme
         self.shifts: dict[tuple[str, str], int] | None = None
 
     def versions(self) -> dict[str, str]:

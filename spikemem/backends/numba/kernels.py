@@ -43,17 +43,17 @@ def _register(excl, last, p, ids, count, t, dt, tau):
 
 
 @njit(cache=True)
-def _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight):
-    pre_ptr, pre_syn, pre_other, post_ptr, post_syn, post_other = plastic_idx
+def _plasticity_step(
+    t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight, board
+):
+    """STDP of step ``t`` for every plastic projection; with a non-empty ``board``, each pre
+    arrival also copies its synapses' weights there (sPyNNaker's deferred read-back: the weight
+    after the synapse's last presynaptic spike)."""
+    pre_ptr, pre_syn = plastic_idx[0], plastic_idx[1]
     x_excl, x_last, y_excl, y_last = traces
     for p in range(enabled.size):
-        tau_plus, tau_minus, a_plus, a_minus, w_min, w_max = (
-            fparams[p, 0], fparams[p, 1], fparams[p, 2], fparams[p, 3], fparams[p, 4], fparams[p, 5],
-        )
-        multiplicative = iparams[p, 0] == 1
-        clip = iparams[p, 1] == 1
+        tau_plus, tau_minus = fparams[p, 0], fparams[p, 1]
         a_pre, a_post = iparams[p, 2], iparams[p, 3]
-        incl_pot, incl_dep = iparams[p, 4] == 1, iparams[p, 5] == 1
         t_pre, t_post = t - a_pre, t - a_post
         n_pre = hist_n[t_pre % history] if t_pre >= 0 else 0
         n_post = hist_n[t_post % history] if t_post >= 0 else 0
@@ -61,30 +61,52 @@ def _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled
         post_ids = hist_ids[t_post % history]
         _register(x_excl, x_last, p, pre_ids, n_pre, t, dt, tau_plus)
         _register(y_excl, y_last, p, post_ids, n_post, t, dt, tau_minus)
-        if enabled[p] == 0:
-            continue
-        for k in range(n_post):  # potentiation: post arrivals pair with earlier pre arrivals
-            j = post_ids[k]
-            for e in range(post_ptr[p, j], post_ptr[p, j + 1]):
-                x = _trace_at(x_excl, x_last, p, post_other[e], t, dt, tau_plus, incl_pot)
-                if x > 0.0:
-                    s = post_syn[e]
-                    w = weight[s]
-                    w += a_plus * x * ((w_max - w) if multiplicative else 1.0)
-                    if clip:
-                        w = min(max(w, w_min), w_max)
-                    weight[s] = w
-        for k in range(n_pre):  # depression: pre arrivals pair with earlier post arrivals
-            i = pre_ids[k]
-            for e in range(pre_ptr[p, i], pre_ptr[p, i + 1]):
-                y = _trace_at(y_excl, y_last, p, pre_other[e], t, dt, tau_minus, incl_dep)
-                if y > 0.0:
-                    s = pre_syn[e]
-                    w = weight[s]
-                    w -= a_minus * y * ((w - w_min) if multiplicative else 1.0)
-                    if clip:
-                        w = min(max(w, w_min), w_max)
-                    weight[s] = w
+        if enabled[p] == 1:
+            _update_weights(
+                p, t, dt, n_pre, pre_ids, n_post, post_ids, fparams, iparams, plastic_idx, traces, weight
+            )
+        if board.size > 0:
+            for k in range(n_pre):
+                i = pre_ids[k]
+                for e in range(pre_ptr[p, i], pre_ptr[p, i + 1]):
+                    board[pre_syn[e]] = weight[pre_syn[e]]
+
+
+@njit(cache=True, inline="always")
+def _update_weights(
+    p, t, dt, n_pre, pre_ids, n_post, post_ids, fparams, iparams, plastic_idx, traces, weight
+):
+    """Potentiation for step ``t``'s post arrivals, then depression for its pre arrivals."""
+    pre_ptr, pre_syn, pre_other, post_ptr, post_syn, post_other = plastic_idx
+    x_excl, x_last, y_excl, y_last = traces
+    tau_plus, tau_minus, a_plus, a_minus, w_min, w_max = (
+        fparams[p, 0], fparams[p, 1], fparams[p, 2], fparams[p, 3], fparams[p, 4], fparams[p, 5],
+    )
+    multiplicative = iparams[p, 0] == 1
+    clip = iparams[p, 1] == 1
+    incl_pot, incl_dep = iparams[p, 4] == 1, iparams[p, 5] == 1
+    for k in range(n_post):  # potentiation: post arrivals pair with earlier pre arrivals
+        j = post_ids[k]
+        for e in range(post_ptr[p, j], post_ptr[p, j + 1]):
+            x = _trace_at(x_excl, x_last, p, post_other[e], t, dt, tau_plus, incl_pot)
+            if x > 0.0:
+                s = post_syn[e]
+                w = weight[s]
+                w += a_plus * x * ((w_max - w) if multiplicative else 1.0)
+                if clip:
+                    w = min(max(w, w_min), w_max)
+                weight[s] = w
+    for k in range(n_pre):  # depression: pre arrivals pair with earlier post arrivals
+        i = pre_ids[k]
+        for e in range(pre_ptr[p, i], pre_ptr[p, i + 1]):
+            y = _trace_at(y_excl, y_last, p, pre_other[e], t, dt, tau_minus, incl_dep)
+            if y > 0.0:
+                s = pre_syn[e]
+                w = weight[s]
+                w -= a_minus * y * ((w - w_min) if multiplicative else 1.0)
+                if clip:
+                    w = min(max(w, w_min), w_max)
+                weight[s] = w
 
 
 @njit(cache=True)
@@ -226,7 +248,7 @@ def collect_spikes(t, spiked, count, sources, spike_buf, n_spikes):
 @njit(cache=True, inline="always")
 def learn(t, dt, spiked, count, plastic, weight):
     """Stage 4: step ``t``'s arrivals enter the spike history, then the STDP update runs."""
-    hist_ids, hist_n, fparams, iparams, enabled, plastic_idx, traces = plastic
+    hist_ids, hist_n, fparams, iparams, enabled, plastic_idx, traces, board = plastic
     if enabled.size == 0:
         return
     history = hist_n.size
@@ -234,7 +256,9 @@ def learn(t, dt, spiked, count, plastic, weight):
     for k in range(count):
         hist_ids[h, k] = spiked[k]
     hist_n[h] = count
-    _plasticity_step(t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight)
+    _plasticity_step(
+        t, dt, hist_ids, hist_n, history, fparams, iparams, enabled, plastic_idx, traces, weight, board
+    )
 
 
 @njit(cache=True, inline="always")

@@ -62,6 +62,8 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     enabled = np.zeros(n_plastic, dtype=np.int64)
     hist = (np.zeros((plastic.history, n_total), dtype=np.int64), np.zeros(plastic.history, dtype=np.int64))
     plastic_idx = (plastic.pre_ptr, plastic.pre_syn, plastic.pre_other, plastic.post_ptr, plastic.post_syn, plastic.post_other)
+    board_readout = runnable.record.weight_readout == "board"
+    board = weight.copy() if board_readout and n_plastic else np.zeros(0)  # deferred read-back
     rec_ids, spans = _record_targets(runnable)
     every = runnable.record.state_every
     n_samples_total = (n_steps + every - 1) // every if rec_ids.size else 0
@@ -79,7 +81,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
         return step_loop(
             t0, t1, layout.dt, _neuron_tuple(layout), (layout.neurons.segments, layout.neurons.seg_params), state,
             (syn.row_ptr, syn.target, syn.delay, weight), ring, (src_ptr, src_ids), (spk_step, spk_id), n_spikes,
-            (hist[0], hist[1], plastic.fparams, plastic.iparams, enabled, plastic_idx, traces),
+            (hist[0], hist[1], plastic.fparams, plastic.iparams, enabled, plastic_idx, traces, board),
             (every, rec_ids, rec_buffers[0], rec_buffers[1], rec_buffers[2], n_samples),
             dendrites,
         )
@@ -110,8 +112,9 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
                 _end_of_phase(runnable.network, layout, weight)
                 phases.append(PhaseInfo(name=phase.name, start_step=begin, stop_step=end))
                 if runnable.record.weights and n_plastic:
+                    shown = board if board_readout else weight
                     weights[phase.name] = {
-                        name: weight[syn.projection_slots[name]].copy() for name in plastic.names
+                        name: shown[syn.projection_slots[name]].copy() for name in plastic.names
                     }
         finally:
             bar.close()

@@ -13,7 +13,7 @@ import spikemem
 from spikemem import ir
 from spikemem.backends.numba import fixed_point as fp
 from spikemem.ir import RecordSpec
-from spikemem.ir.errors import UnsupportedFeature
+from spikemem.ir.errors import IRValidationError, UnsupportedFeature
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "spinnaker_synfire"
 
@@ -235,13 +235,27 @@ def test_schedule_phases_and_sparse_sampling():
     assert rec.spikes["n"].steps.size > 0
 
 
-def test_stdp_is_refused():
+def test_stdp_conventions_that_spynnaker_lacks_are_refused():
     stdp = ir.STDP(
         timing=ir.SpikePair(tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.01),
         weight=ir.Additive(w_min=0.0, w_max=1.0),
+        delay_convention="axonal",
     )
     a = ir.Population(name="a", size=1, cell=ir.IF_curr_exp())
     proj = ir.Projection(name="p", pre=a, post=a, connector=ir.OneToOne(), weight=0.5, plasticity=stdp)
     net = ir.Network(populations=(a,), projections=(proj,), dt=1.0, numerics="spinnaker-fixed")
-    with pytest.raises(UnsupportedFeature, match="STDP"):
+    with pytest.raises(UnsupportedFeature, match="delay_convention='axonal'"):
         spikemem.compile(net, backend="numba")
+
+
+def test_the_scheme_is_a_compile_option():
+    net = _synfire_network()
+    rec = spikemem.compile(net, backend="numba", record=SYNFIRE_RECORD, fixed_point_scheme="7.4.1").run(
+        duration=100.0
+    )
+    assert rec.meta["fixed_point_scheme"] == "7.4.1"
+    assert spikemem.compile(net, backend="numba").run(duration=1.0).meta["fixed_point_scheme"] == "host"
+    with pytest.raises(IRValidationError, match="fixed_point_scheme"):
+        spikemem.compile(net, backend="numba", fixed_point_scheme="8.0")
+    with pytest.raises(IRValidationError, match="fixed_point_scheme"):
+        spikemem.compile(net, backend="numba", numerics="spinnaker", fixed_point_scheme="host")
