@@ -191,7 +191,8 @@ class Backend:
         checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
         if checked.numerics == "spinnaker-fixed" and Capability.NUMERICS_SPINNAKER_FIXED not in self.capabilities:
             raise UnsupportedFeature("numerics 'spinnaker-fixed' (sPyNNaker's fixed-point arithmetic)", self.name, ("numba",))
-        if checked.record.weight_readout == "board" and Capability.RECORD_WEIGHTS_BOARD not in self.capabilities:
+        board = checked.record.weight_readout == "board"
+        if board and Capability.RECORD_WEIGHTS_BOARD not in self.capabilities:
             raise UnsupportedFeature("RecordSpec(weight_readout='board')", self.name, ("numba",))
         compiled = Compilation(network, schedule, checked)
         settings = self._check_options(compiled, progress=progress, **options)

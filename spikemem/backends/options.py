@@ -55,9 +55,8 @@ def check_compile(
         raise IRValidationError("compile", "record", type(record).__name__, "a RecordSpec")
     record.check_against(network)
     if record.weight_readout == "board" and numerics not in ("spinnaker", "spinnaker-fixed"):
-        raise IRValidationError(
-            "compile", "record.weight_readout", "board", "numerics 'spinnaker' or 'spinnaker-fixed' (the board's read-back)"
-        )
+        allowed = "numerics 'spinnaker' or 'spinnaker-fixed' (the board's read-back)"
+        raise IRValidationError("compile", "record.weight_readout", "board", allowed)
     check_delays(network, dt)
     return CompileOptions(dt=float(dt), numerics=str(numerics), seed=int(seed), record=record)
 

@@ -54,7 +54,8 @@ class RecordSpec:
             raise IRValidationError("RecordSpec", "weights", self.weights, "True or False")
         object.__setattr__(self, "weights", bool(self.weights))
         if self.weight_readout not in WEIGHT_READOUTS:
-            raise IRValidationError("RecordSpec", "weight_readout", self.weight_readout, " or ".join(WEIGHT_READOUTS))
+            allowed = " or ".join(WEIGHT_READOUTS)
+            raise IRValidationError("RecordSpec", "weight_readout", self.weight_readout, allowed)
         if self.spikes is not None:
             object.__setattr__(self, "spikes", _names("spikes", self.spikes))
         if not isinstance(self.state, Mapping):

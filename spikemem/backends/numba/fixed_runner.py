@@ -87,6 +87,27 @@ def neuron_constants(network: Network, dt: float, scheme: str) -> dict[str, np.n
     return out
 
 
+def kind_segments(consts: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows ``(first, stop, delta, uniform)`` (int64): the runs of neurons with one synapse kind
+    and, within them, the runs whose constants are all equal (``uniform`` 1; the kernels then
+    read them once)."""
+    table = np.stack([consts[f] for f in _CONST_FIELDS], axis=1)
+    n = table.shape[0]
+    if n == 0:
+        return np.zeros((0, 4), np.int64)
+    change = np.flatnonzero(np.any(table[1:] != table[:-1], axis=1)) + 1
+    bounds = zip(np.concatenate([[0], change]), np.concatenate([change, [n]]), strict=True)
+    rows = [(int(first), int(stop), int(consts["delta"][first]), 1) for first, stop in bounds]
+    merged: list[list[int]] = []  # short runs of one kind join into one per-neuron run
+    for first, stop, delta, _ in rows:
+        short = stop - first < 64
+        if short and merged and merged[-1][2] == delta and merged[-1][3] == 0:
+            merged[-1][1] = stop
+        else:
+            merged.append([first, stop, delta, 0 if short else 1])
+    return np.array(merged, dtype=np.int64).reshape(-1, 4)
+
+
 def ring_buffer_shifts(network: Network, dt: float, seed: int) -> dict[tuple[str, str], int]:
     """sPyNNaker's left shift per (post population, receptor), from the synapses that arrive
     there (:class:`.fixed_point.IncomingStats`)."""
@@ -181,6 +202,7 @@ def run_fixed(
     spk_step = np.zeros(max(4 * n_total, 1 << 16), np.int64)
     spk_id = np.zeros_like(spk_step)
     consts_tuple = tuple(np.ascontiguousarray(consts[f]) for f in _CONST_FIELDS)
+    segments = kind_segments(consts)
     synapses = (syn.row_ptr, syn.target.astype(np.int64), syn.delay.astype(np.int64), wint)
     tables = stdp_tables(network, flat, dt, n_steps)
     for index, phase in enumerate(schedule.phases):
@@ -210,6 +232,7 @@ def run_fixed(
                 (every, rec_ids_arr, buffers[0], buffers[1], buffers[2], n_samples),
                 scheme != "host",
                 stdp,
+                segments,
             )
             if t < end:  # spike buffer nearly full
                 spk_step = np.concatenate([spk_step, np.zeros_like(spk_step)])

@@ -13,7 +13,7 @@ published sources (read, not copied; ``docs/reference-engine.md`` cites them one
   ``trace ← (trace·lut[Δt]) >> 11 + 2^11`` at each spike, the product a 16×16 signed multiply
   (``maths.h`` ``maths_fixed_mul16``, ``STDP_FIXED_MUL_16X16``); pre traces per presynaptic
   neuron (``timing_pair_impl.h`` ``timing_add_pre_spike``), post traces in each postsynaptic
-  neuron's history of the last :data:`MAX_POST_EVENTS` spikes (``timing_add_post_spike``,
+  neuron's history of its last 15 spikes (``timing_add_post_spike``,
   ``post_events.h`` ``post_events_add``).
 - **Deferred update** (``synapse_dynamics_stdp_mad_impl.c`` ``plasticity_update_synapse``): a
   synapse changes only when its presynaptic spike at tick ``t`` is processed (last one at
@@ -47,8 +47,9 @@ from . import fixed_point as fp
 STDP_ONE = 1 << 11
 """1.0 in the s4.11 format of STDP traces and decays (``STDP_FIXED_POINT_ONE``)."""
 MAX_POST_EVENTS = 16
-"""Post spikes a neuron's history holds (sPyNNaker's ``MAX_POST_SYNAPTIC_EVENTS``); with the
-history full, the oldest is dropped."""
+"""Entries of a neuron's post-spike history (sPyNNaker's ``MAX_POST_SYNAPTIC_EVENTS``): entry 0
+is a placeholder at time 0, so 15 spikes fit; with the history full, the oldest spike is
+dropped (``post_events.h`` ``post_events_add``)."""
 _M32 = 0xFFFFFFFF
 NUMERICS = "spinnaker-fixed"
 
@@ -243,8 +244,8 @@ def post_spike(stdp, j, t):
         if c < post_time.shape[2] - 1:
             c += 1
             post_last[p, j] = c
-        else:  # full: shuffle down, dropping the oldest entry
-            for k in range(1, post_time.shape[2]):
+        else:  # full: shuffle down, dropping the oldest event (entry 0, time 0, stays)
+            for k in range(2, post_time.shape[2]):
                 post_time[p, j, k - 1] = post_time[p, j, k]
                 post_trace[p, j, k - 1] = post_trace[p, j, k]
         post_time[p, j, c] = t

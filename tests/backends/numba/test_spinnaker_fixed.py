@@ -12,6 +12,7 @@ import pytest
 import spikemem
 from spikemem import ir
 from spikemem.backends.numba import fixed_point as fp
+from spikemem.backends.numba import fixed_runner
 from spikemem.ir import RecordSpec
 from spikemem.ir.errors import IRValidationError, UnsupportedFeature
 
@@ -43,8 +44,15 @@ def test_u032_encoding():
 
 
 SYNFIRE_CELL = dict(
-    cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0, v_rest=-65.0, v_reset=-70.0,
-    v_thresh=-50.0, i_offset=0.0,
+    cm=0.25,
+    tau_m=20.0,
+    tau_refrac=2.0,
+    tau_syn_E=5.0,
+    tau_syn_I=5.0,
+    v_rest=-65.0,
+    v_reset=-70.0,
+    v_thresh=-50.0,
+    i_offset=0.0,
 )
 """The IF_curr_exp parameters of sPyNNaker's synfire test (PyNN units: nF, ms, mV, nA)."""
 
@@ -131,7 +139,14 @@ def _board(name):
     return data
 
 
-def test_synfire_ring_matches_the_board_bit_for_bit():
+@pytest.mark.parametrize("uniform", [False, True])
+def test_synfire_ring_matches_the_board_bit_for_bit(uniform, monkeypatch):
+    # the ring's 20 neurons run on the per-neuron path; forced, on the uniform-constants path
+    segments = fixed_runner.kind_segments
+    if uniform:
+        monkeypatch.setattr(
+            fixed_runner, "kind_segments", lambda c: segments(c) * np.array([1, 1, 1, 0]) + [0, 0, 0, 1]
+        )
     rec = _synfire()
     spikes = rec.spikes["ring"]
     got = sorted(zip(spikes.ids.tolist(), (spikes.steps * 1.0).tolist(), strict=True))
@@ -159,7 +174,9 @@ def test_other_backends_refuse_the_fixed_numerics(backend):
     net = ir.Network(
         populations=(ir.Population(name="p", size=1, cell=ir.IF_curr_exp()),), projections=(), dt=1.0
     )
-    with pytest.raises(UnsupportedFeature, match=rf"backend '{backend}' does not support numerics 'spinnaker-fixed'.*numba"):
+    with pytest.raises(
+        UnsupportedFeature, match=rf"backend '{backend}' does not support numerics 'spinnaker-fixed'.*numba"
+    ):
         engine.compile(net, numerics="spinnaker-fixed")
 
 
