@@ -170,3 +170,46 @@ def test_plastic_weights_change_in_the_fixed_numerics_and_repeat_bit_for_bit():
     for name in ("post", "pre", "extra"):
         assert np.array_equal(runs[0].spikes[name].steps, runs[1].spikes[name].steps)
     assert np.array_equal(runs[0].weights["run"]["plastic"], runs[1].weights["run"]["plastic"])
+
+
+def test_post_history_keeps_the_last_15_spikes():
+    # A post neuron firing ~30 times between two pre spikes: the board's history holds 15 spikes
+    # (16 entries, the first a placeholder), so the potentiation of the older ones is lost.
+    post = ir.Population(name="post", size=1, cell=ir.IF_curr_exp(i_offset=2.0))
+    pre = ir.Population(name="pre", size=1, cell=ir.SpikeSourceArray(times=[10.0, 300.0], ids=[0, 0]))
+    stdp = ir.STDP(
+        timing=ir.SpikePair(tau_plus=20.0, tau_minus=20.0, A_plus=A, A_minus=A),
+        weight=ir.Additive(w_min=0.0, w_max=1.0),
+    )
+    proj = ir.Projection(
+        name="plastic", pre=pre, post=post, connector=ir.OneToOne(), weight=0.5, plasticity=stdp
+    )
+    net = ir.Network(populations=(post, pre), projections=(proj,), dt=1.0, numerics="spinnaker-fixed")
+    rec = spikemem.compile(net, backend="numba", record=RecordSpec(weight_readout="board")).run(
+        duration=320.0
+    )
+    spikes = [int(q) for q in rec.spikes["post"].steps]
+    early = [q for q in spikes if q <= 10 - 1]  # before the first pre spike's window end
+    posts = [q for q in spikes if 10 - 1 < q <= 300 - 1]  # the second pre spike's window
+    assert len(early) == 1 and len(posts) > 20
+    # shift: the worst case is w_max = 1 nA -> shift 1, scale 2^14; w = 8192 << 1; A -> 328
+    a, w_max = 328, 1 << 15
+
+    def trace(until):  # post trace after the spikes up to ``until`` (all of them count)
+        o, previous = 0, None
+        for q in [q for q in spikes if q <= until]:
+            o = (((o * _lut(q - previous)) >> 11) if previous is not None else 0) + 2048
+            previous = q
+        return o
+
+    def weight(kept):
+        w = 8192 << 1
+        # pre 10: the early post spike only depresses (pre trace still 0)
+        w = max(w - _mul(a, ((trace(early[-1]) * _lut(10 - early[-1] - 1)) >> 11) << 4), 0)
+        for q in kept:  # pre 300: potentiation against the pre spike 10 (trace 2048)
+            w = min(w + _mul(a, _lut(q + 1 - 10) << 4), w_max)
+        w = max(w - _mul(a, ((trace(posts[-1]) * _lut(300 - posts[-1] - 1)) >> 11) << 4), 0)
+        return (w >> 1) / 16384
+
+    assert rec.weights["run"]["plastic"][0] == weight(posts[-15:])
+    assert weight(posts[-15:]) != weight(posts)
