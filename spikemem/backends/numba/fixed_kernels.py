@@ -129,7 +129,7 @@ def _lif_exp(k, exc, inh, v, refc, f, c, nearest):
 def _update_exp(first, stop, consts, state, fired, nearest, transfer, slot, ring, shifts, uniform):
     """Steps 3-5 for exponential synapses: update, threshold, ``I = decay_s1615(I, decay)``;
     with ``transfer``, step 1 (:func:`_transfer_exp`) first, in the same pass. ``uniform``:
-    every neuron of the run has the constants of the first (read once)."""
+    every neuron of the run has the constants and ring-buffer shifts of the first (read once)."""
     v, ie, ii, refc = state[0][first:stop], state[1][first:stop], state[2][first:stop], state[3][first:stop]
     n_dyn = state[0].size
     we, wi = ring[slot, first:stop], ring[slot, n_dyn + first : n_dyn + stop]
@@ -148,11 +148,12 @@ def _update_exp(first, stop, consts, state, fired, nearest, transfer, slot, ring
             consts[7][first],
             consts[9][first],
         )
+        ke0, ki0, se0, si0 = consts[8][first], consts[10][first], shifts[first], shifts[n_dyn + first]
         for k in range(stop - first):
             exc, inh = ie[k], ii[k]
             if transfer:
-                exc = _w32(exc + _decay(_w32(we[k] << se[k]), ke[k]))
-                inh = _w32(inh + _decay(_w32(wi[k] << si[k]), ki[k]))
+                exc = _w32(exc + _decay(_w32(we[k] << se0), ke0))
+                inh = _w32(inh + _decay(_w32(wi[k] << si0), ki0))
                 we[k] = 0
                 wi[k] = 0
             ie[k], ii[k] = _lif_exp(k, exc, inh, v, refc, f, c, nearest)

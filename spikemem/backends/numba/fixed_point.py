@@ -32,6 +32,7 @@ RING_BUFFER_SIGMA = 5.0  # spynnaker.cfg [Simulation] ring_buffer_sigma
 POISSON_SIGMA_SUMMATION_LIMIT = 3.0  # spynnaker/pyNN/utilities/constants.py
 SLOW_RATE_PER_TICK_CUTOFF = 0.01  # SpikeSourcePoissonMachineVertex
 
+
 def _round_u32_32(value: Decimal) -> int:
     """``value`` as a 32.32 fixed-point integer, rounded to nearest (ties away from zero)."""
     return int((value * (1 << 32)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -241,6 +242,12 @@ def dsg_truncate(value: float, scale: float, bits: int, signed: bool) -> int:
     return x
 
 
+def accum_bits(value: float, scheme: str) -> int:
+    """A parameter as the s16.15 bits the host of ``scheme`` writes: truncated (``"host"``,
+    :func:`dsg_truncate`) or rounded (``"7.4.1"``, :func:`s1615`)."""
+    return dsg_truncate(value, 32768.0, 32, True) if scheme == "host" else s1615(value)
+
+
 def lif_constants_host(params: dict[str, float], dt: float, *, delta: bool) -> LifConstants:
     """Board constants as the sPyNNaker8-era host computed them (scheme ``"host"``).
 
@@ -262,7 +269,7 @@ def lif_constants_host(params: dict[str, float], dt: float, *, delta: bool) -> L
         decay_i, init_i = u(di), u(params["tau_syn_I"] / dt * (1.0 - di))
         scale = ONE
     return LifConstants(
-        v_init=s(params["v_init"]),
+        v_init=accum_bits(params["v_init"], "host"),
         v_rest=s(params["v_rest"]),
         r_membrane=s(params["tau_m"] / params["cm"]),
         exp_tc=s(math.exp(-dt / params["tau_m"])),
@@ -307,7 +314,7 @@ def lif_constants(params: dict[str, float], dt: float, *, delta: bool) -> LifCon
         decay_i, init_i = exp_synapse_constants(s1615(params["tau_syn_I"]), ts)
         scale = ONE
     return LifConstants(
-        v_init=s1615(params["v_init"]),
+        v_init=accum_bits(params["v_init"], "7.4.1"),
         v_rest=s1615(params["v_rest"]),
         r_membrane=kdivk(tau_m, cm),
         exp_tc=expk(-kdivk(ts, tau_m)),

@@ -70,28 +70,33 @@ def neuron_constants(network: Network, dt: float, scheme: str) -> dict[str, np.n
         cell, n = pop.cell, pop.size
         delta = isinstance(cell, IF_curr_delta)
         p = {name: per_neuron(getattr(cell, name), n) for name in cell.parameter_names()}
-        p["v_init"] = p["v_rest"] if cell.v_init is None else per_neuron(cell.v_init, n)
+        v0 = p["v_rest"] if cell.v_init is None else per_neuron(cell.v_init, n)
         names = sorted(p)
         cache: dict[tuple, tuple] = {}  # neurons with equal parameters share the conversion
+        initial: dict[float, int] = {}  # and so do equal initial potentials
         for k in range(n):
             key = tuple(float(p[name][k]) for name in names)
             if key not in cache:
-                c = make(dict(zip(names, key, strict=True)), dt, delta=delta)
-                cache[key] = (tuple(int(getattr(c, f)) for f in _CONST_FIELDS), c.v_init)
-            row, v0 = cache[key]
-            rows.append(row)
-            v_init.append(v0)
+                c = make({**dict(zip(names, key, strict=True)), "v_init": 0.0}, dt, delta=delta)
+                cache[key] = tuple(int(getattr(c, f)) for f in _CONST_FIELDS)
+            rows.append(cache[key])
+            value = float(v0[k])
+            if value not in initial:
+                initial[value] = fp.accum_bits(value, scheme)
+            v_init.append(initial[value])
     table = np.array(rows, dtype=np.int64).reshape(len(rows), len(_CONST_FIELDS))
     out = {f: np.ascontiguousarray(table[:, k]) for k, f in enumerate(_CONST_FIELDS)}
     out["v_init"] = np.array(v_init, dtype=np.int64)
     return out
 
 
-def kind_segments(consts: dict[str, np.ndarray]) -> np.ndarray:
+def kind_segments(consts: dict[str, np.ndarray], column_shift: np.ndarray) -> np.ndarray:
     """Rows ``(first, stop, delta, uniform)`` (int64): the runs of neurons with one synapse kind
-    and, within them, the runs whose constants are all equal (``uniform`` 1; the kernels then
-    read them once)."""
-    table = np.stack([consts[f] for f in _CONST_FIELDS], axis=1)
+    and, within them, the runs whose constants and ring-buffer shifts (``column_shift``, both
+    receptors) are all equal (``uniform`` 1; the kernels then read them once)."""
+    n_dyn = column_shift.size // 2
+    columns = [consts[f] for f in _CONST_FIELDS] + [column_shift[:n_dyn], column_shift[n_dyn:]]
+    table = np.stack(columns, axis=1)
     n = table.shape[0]
     if n == 0:
         return np.zeros((0, 4), np.int64)
@@ -202,7 +207,7 @@ def run_fixed(
     spk_step = np.zeros(max(4 * n_total, 1 << 16), np.int64)
     spk_id = np.zeros_like(spk_step)
     consts_tuple = tuple(np.ascontiguousarray(consts[f]) for f in _CONST_FIELDS)
-    segments = kind_segments(consts)
+    segments = kind_segments(consts, column_shift)
     synapses = (syn.row_ptr, syn.target.astype(np.int64), syn.delay.astype(np.int64), wint)
     tables = stdp_tables(network, flat, dt, n_steps)
     for index, phase in enumerate(schedule.phases):

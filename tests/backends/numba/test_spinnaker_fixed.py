@@ -145,7 +145,7 @@ def test_synfire_ring_matches_the_board_bit_for_bit(uniform, monkeypatch):
     segments = fixed_runner.kind_segments
     if uniform:
         monkeypatch.setattr(
-            fixed_runner, "kind_segments", lambda c: segments(c) * np.array([1, 1, 1, 0]) + [0, 0, 0, 1]
+            fixed_runner, "kind_segments", lambda c, s: segments(c, s) * np.array([1, 1, 1, 0]) + [0, 0, 0, 1]
         )
     rec = _synfire()
     spikes = rec.spikes["ring"]
