@@ -276,3 +276,31 @@ def test_the_scheme_is_a_compile_option():
         spikemem.compile(net, backend="numba", fixed_point_scheme="8.0")
     with pytest.raises(IRValidationError, match="fixed_point_scheme"):
         spikemem.compile(net, backend="numba", numerics="spinnaker", fixed_point_scheme="host")
+
+
+def test_delta_jump_at_half_a_millisecond_float_and_7_4_1_agree():
+    """At dt = 0.5 ms sPyNNaker 7.x's InputTypeDelta divides the weight by dt (a current w/dt for
+    one tick): V jumps by w·(tau_m/c_m)(1 − e^(−dt/tau_m))/dt, in the float ``spinnaker`` numerics
+    and in the 7.4.1 fixed-point scheme; the sPyNNaker8-era build (InputTypeCurrent, scheme
+    "host") has no 1/dt, so the jump is half as large."""
+    cell = ir.IF_curr_delta(cm=1.0, tau_m=20.0, v_rest=-65.0, v_thresh=-50.0, v_reset=-65.0, tau_refrac=2.0)
+    pop = ir.Population(name="n", size=1, cell=cell)
+    src = ir.Population(name="s", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
+    proj = ir.Projection(name="p", pre=src, post=pop, connector=ir.OneToOne(), weight=4.0, delay=1.0)
+    net = ir.Network(populations=(pop, src), projections=(proj,), dt=0.5)
+    record = RecordSpec(state={"n": ("v",)})
+
+    def v(numerics, **options):
+        rec = spikemem.compile(net, backend="numba", numerics=numerics, record=record, **options).run(
+            duration=3.0
+        )
+        return rec.state["n"].values["v"][:, 0]
+
+    jump = 4.0 * 20.0 * (1.0 - math.exp(-0.5 / 20.0)) / 0.5
+    # the input arrives at step 2: the float engine samples V at the end of the step, the board
+    # at the start of the next tick
+    assert v("spinnaker")[2] + 65.0 == pytest.approx(jump, abs=1e-12)
+    assert v("spinnaker-fixed", fixed_point_scheme="7.4.1")[3] + 65.0 == pytest.approx(jump, abs=1e-3)
+    # host scheme, by hand: I = 4 nA (no 1/dt), R = 20, alpha - V = 80 exactly, exp_TC truncated
+    exp_tc = math.floor(math.exp(-0.5 / 20.0) * 32768)  # 31958
+    assert v("spinnaker-fixed")[3] + 65.0 == 80.0 * (1 - exp_tc / 32768)  # 1.9775390625 ~ jump / 2
