@@ -10,6 +10,7 @@ from .fixed_runner import FixedRunnable, check_fixed
 from .layout import BACKEND, Layout, build_layout
 from .parallel import check_threads
 from .runner import CHUNK_STEPS, execute
+from .session import NumbaSession
 from .versions import versions
 
 
@@ -35,6 +36,11 @@ class NumbaRunnable(Runnable):
 
     def _execute(self, schedule: Schedule) -> Any:
         return execute(self, schedule)
+
+    def session(self) -> NumbaSession:
+        """A :class:`~.session.NumbaSession`: the simulation from the initial state, continued
+        call after call (:attr:`~spikemem.backends.base.Capability.CONTINUE`)."""
+        return NumbaSession(self)
 
     def versions(self) -> dict[str, str]:
         """Versions of the software that produced a result."""
@@ -66,6 +72,7 @@ class NumbaBackend(Backend):
             Capability.DISCRETE_LIF,
             Capability.STDP,
             Capability.SCHEDULE,
+            Capability.CONTINUE,
             Capability.RECORD_STATE,
             Capability.RECORD_WEIGHTS,
             Capability.SPIKE_EXACT,
