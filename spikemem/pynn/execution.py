@@ -160,6 +160,9 @@ class OneShotEngine:
         self.keywords = keywords
         self.final_weights: dict[str, np.ndarray] = {}
         self.ran = False
+        self.recording: Any = None
+        """The backend's :class:`~spikemem.results.Recording` of the run (its ``meta`` holds,
+        e.g., the SpiNNaker mapping report of a virtual board)."""
 
     def advance(self, n_steps: int) -> None:
         """Run ``n_steps`` from t = 0; refuse a second run.
@@ -194,6 +197,7 @@ class OneShotEngine:
         _initial_samples(sim)
         recording = runnable.run(duration=n_steps * options.dt)
         self.ran = True
+        self.recording = recording
         for pop in sim.populations:
             if pop.name in recording.spikes:
                 trains = recording.spikes[pop.name]
