@@ -46,6 +46,8 @@ from .control import (
     run,
     run_for,
     run_until,
+    set_number_of_neurons_per_core,
+    set_number_of_synapse_cores,
     setup,
 )
 from .populations import ID, Assembly, Population, PopulationView
@@ -114,5 +116,7 @@ __all__ = [
     "run",
     "run_for",
     "run_until",
+    "set_number_of_neurons_per_core",
+    "set_number_of_synapse_cores",
     "setup",
 ]

@@ -213,6 +213,10 @@ class SpikeSourcePoisson(StandardCellType):
     default_parameters: ClassVar[dict[str, Any]] = {"rate": 1.0, "start": 0.0, "duration": 1e10}
     units: ClassVar[dict[str, str]] = {"rate": "Hz", "start": "ms", "duration": "ms"}
 
+    seed: int | None = None
+    """Seed of this source (sPyNNaker's ``additional_parameters={"seed": ...}``); ``None``
+    derives one from ``setup(seed=...)`` and the population's name."""
+
     def ir_cell(self, values: dict[str, np.ndarray], initial: dict[str, np.ndarray]) -> Any:
         for name in ("start", "duration"):
             if np.unique(values[name]).size > 1:
@@ -221,7 +225,9 @@ class SpikeSourcePoisson(StandardCellType):
                 )
         start = float(values["start"][0])
         duration = min(float(values["duration"][0]), MAX_POISSON_DURATION_MS)
-        return ir.SpikeSourcePoisson(rate=_compact(values["rate"]), start=start, duration=duration)
+        return ir.SpikeSourcePoisson(
+            rate=_compact(values["rate"]), start=start, duration=duration, seed=self.seed
+        )
 
 
 class SpikeSourceArray(StandardCellType):

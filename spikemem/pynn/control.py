@@ -27,6 +27,8 @@ __all__ = [
     "run",
     "run_for",
     "run_until",
+    "set_number_of_neurons_per_core",
+    "set_number_of_synapse_cores",
     "setup",
 ]
 
@@ -166,6 +168,24 @@ def record(
     if annotations:
         raise NotImplementedError("record(annotations=...) is not supported by spikemem.pynn")
     source.record(variables, to_file=filename, sampling_interval=sampling_interval)
+
+
+def set_number_of_neurons_per_core(neuron_type: Any, max_permitted: Any) -> None:
+    """sPyNNaker's mapping setting: no effect in spikemem (a warning says so)."""
+    warnings.warn(
+        "set_number_of_neurons_per_core: a SpiNNaker mapping setting, no effect in spikemem.pynn",
+        UserWarning,
+        stacklevel=2,
+    )
+
+
+def set_number_of_synapse_cores(neuron_type: Any, n_synapse_cores: Any) -> None:
+    """sPyNNaker's mapping setting: no effect in spikemem (a warning says so)."""
+    warnings.warn(
+        "set_number_of_synapse_cores: a SpiNNaker mapping setting, no effect in spikemem.pynn",
+        UserWarning,
+        stacklevel=2,
+    )
 
 
 def create(cellclass: Any, cellparams: dict | None = None, n: int = 1) -> Any:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import ir
 from ..ir.errors import IRValidationError
-from .cells import Sequence, SpikeSourceArray, StandardCellType
+from .cells import Sequence, SpikeSourceArray, SpikeSourcePoisson, StandardCellType
 from .random import RandomDistribution
 from .recording import Recorder, write_block
 from .simulator import Simulator, current
@@ -299,6 +299,36 @@ class BasePopulation:
             "mpi_processes": 1,
         }
 
+    def spinnaker_get_data(
+        self, variable: str, as_matrix: bool = False, view_indexes: Any = None
+    ) -> np.ndarray:
+        """sPyNNaker's numpy form of the current segment: for ``"spikes"`` rows
+        ``(index, time ms)``, for a state variable rows ``(index, time ms, value)`` (or, with
+        ``as_matrix``, one column per neuron)."""
+        block = self.get_data(variable)
+        segment = block.segments[-1]
+        indices = None if view_indexes is None else set(int(i) for i in view_indexes)
+        if variable == "spikes":
+            rows = [
+                (train.annotations["source_index"], float(t))
+                for train in segment.spiketrains
+                if indices is None or train.annotations["source_index"] in indices
+                for t in train.magnitude
+            ]
+            array = np.array(rows, dtype=np.float64).reshape(-1, 2)
+            return array[np.lexsort((array[:, 0], array[:, 1]))]
+        if not segment.analogsignals:
+            return np.zeros((0, 3))
+        signal = segment.analogsignals[0]
+        channels = np.asarray(signal.array_annotations["channel_index"])
+        keep = np.array([indices is None or int(c) in indices for c in channels], dtype=bool)
+        values = signal.magnitude[:, keep]
+        if as_matrix:
+            return values.copy()
+        times = signal.times.rescale("ms").magnitude
+        index, when = np.meshgrid(channels[keep], times)
+        return np.column_stack([index.ravel(), when.ravel(), values.ravel()])
+
     def get_spike_counts(self, gather: bool = True) -> dict[ID, int]:
         """Spikes recorded per neuron in the current segment, by ID."""
         steps, ids = self.root.recorder.current.spikes()
@@ -382,13 +412,11 @@ class Population(BasePopulation):
         structure: Any = None,
         initial_values: dict | None = None,
         label: str | None = None,
+        additional_parameters: dict | None = None,
         **extra: Any,
     ) -> None:
         sim: Simulator = current()
-        if extra:
-            raise NotImplementedError(
-                "Population keywords not supported by spikemem.pynn: " + ", ".join(sorted(extra))
-            )
+        spynnaker = {**(additional_parameters or {}), **extra}
         if structure is not None:
             raise NotImplementedError(
                 "Population(structure=...) (spatial structure) is not supported by spikemem.pynn"
@@ -414,6 +442,7 @@ class Population(BasePopulation):
         self.label = label if label is not None else f"population{len(sim.populations)}"
         self.name = sim.unique_name(self.label)
         self._celltype = celltype
+        _spynnaker_extras(self.label, celltype, spynnaker)
         self._first_id = sim.next_id
         sim.next_id += int(size)
         self.annotations: dict[str, Any] = {}
@@ -429,6 +458,14 @@ class Population(BasePopulation):
         sim.populations.append(self)
         if initial_values:
             self.initialize(**initial_values)
+
+    def set_max_atoms_per_core(self, max_atoms_per_core: Any) -> None:
+        """sPyNNaker's mapping hint: no effect here (a warning says so)."""
+        _no_effect(f"{self.label}.set_max_atoms_per_core")
+
+    def add_placement_constraint(self, x: int, y: int, p: int | None = None) -> None:
+        """sPyNNaker's placement hint: no effect here (a warning says so)."""
+        _no_effect(f"{self.label}.add_placement_constraint")
 
     def annotate(self, **annotations: Any) -> None:
         """Add annotations (copied into the Neo Block)."""
@@ -503,6 +540,42 @@ class Population(BasePopulation):
     def grandparent(self) -> Population:
         """The population itself (for symmetry with views)."""
         return self
+
+
+SPYNNAKER_MAPPING_EXTRAS = ("max_rate", "neurons_per_core", "splitter", "n_colour_bits")
+"""sPyNNaker ``Population`` keywords that only steer the mapping onto the board."""
+
+
+def _no_effect(what: str) -> None:
+    warnings.warn(
+        f"{what}: a SpiNNaker mapping setting, no effect in spikemem.pynn", UserWarning, stacklevel=3
+    )
+
+
+def _spynnaker_extras(label: str, celltype: StandardCellType, extras: dict[str, Any]) -> None:
+    """sPyNNaker's extra ``Population`` keywords: a Poisson ``seed`` is used, mapping hints
+    are ignored, both with a warning (PyNN refuses them); anything else raises."""
+    if not extras:
+        return
+    unknown = sorted(k for k in extras if k != "seed" and k not in SPYNNAKER_MAPPING_EXTRAS)
+    if unknown or ("seed" in extras and not isinstance(celltype, SpikeSourcePoisson)):
+        raise NotImplementedError(
+            f"Population {label!r}: keywords not supported by spikemem.pynn: "
+            + ", ".join(unknown or ["seed (only for SpikeSourcePoisson)"])
+        )
+    for name in extras:
+        if name != "seed":
+            _no_effect(f"Population {label!r} {name}=")
+    if "seed" in extras:
+        seed = extras["seed"]
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+            raise IRValidationError(f"Population {label!r}", "seed", seed, "an integer in [0, 2**63)")
+        warnings.warn(
+            f"Population {label!r}: a Poisson seed as sPyNNaker's additional parameter (PyNN has none); used",
+            UserWarning,
+            stacklevel=4,
+        )
+        celltype.seed = int(seed)
 
 
 class PopulationView(BasePopulation):

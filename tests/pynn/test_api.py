@@ -238,3 +238,34 @@ def test_a_backend_without_continue_refuses_a_second_run():
         assert _spike_times(cells) == [[pytest.approx(27.7)]]
     finally:
         sim.end()
+
+
+def test_spynnaker_extras_get_data_seed_and_mapping_hints(pynn):
+    with pytest.warns(UserWarning, match="no effect"):
+        sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 64)
+    with pytest.warns(UserWarning, match="seed"):
+        noise = sim.Population(
+            3, sim.SpikeSourcePoisson(rate=200.0), label="noise", additional_parameters={"seed": 9}
+        )
+    with pytest.warns(UserWarning, match="seed"):
+        twin = sim.Population(3, sim.SpikeSourcePoisson(rate=200.0), label="twin", seed=9)
+    cells = sim.Population(2, sim.IF_curr_exp(i_offset=[0.0, 1.0]), label="cells")
+    with pytest.warns(UserWarning, match="no effect"):
+        cells.set_max_atoms_per_core(32)
+    with pytest.raises(NotImplementedError, match="splines"):
+        sim.Population(1, sim.IF_curr_exp(), splines=3)
+    for pop in (noise, twin, cells):
+        pop.record("spikes")
+    cells.record("v", sampling_interval=10.0)
+    sim.run(60.0)
+    spikes = noise.spinnaker_get_data("spikes")
+    assert spikes.shape[1] == 2 and spikes.shape[0] > 10
+    assert np.array_equal(spikes, twin.spinnaker_get_data("spikes"))  # the same seed, the same spikes
+    assert np.all(np.diff(spikes[:, 1]) >= 0)  # sorted by time
+    assert cells.spinnaker_get_data("spikes").tolist() == [
+        [1.0, pytest.approx(27.7)],
+        [1.0, pytest.approx(55.6)],
+    ]  # 27.73 ms climbs, 0.1 ms refractory
+    v = cells.spinnaker_get_data("v")
+    assert v.shape == (12, 3) and v[:2, :2].tolist() == [[0.0, 0.0], [1.0, 0.0]]
+    assert cells.spinnaker_get_data("v", as_matrix=True).shape == (6, 2)
