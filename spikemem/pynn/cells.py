@@ -70,6 +70,8 @@ class StandardCellType:
     recordable: ClassVar[tuple[str, ...]] = ("spikes",)
     units: ClassVar[dict[str, str]] = {}
     injectable: ClassVar[bool] = False
+    is_source: ClassVar[bool] = False
+    """True for the spike sources (no dynamics, parameters that change the source spikes)."""
 
     def __init__(self, **parameters: Any) -> None:
         name = type(self).__name__
@@ -210,6 +212,7 @@ class SpikeSourcePoisson(StandardCellType):
     """Poisson spike trains (PyNN's ``SpikeSourcePoisson``): ``rate`` Hz, ``start`` and
     ``duration`` ms. Drawn on the host, seeded from ``setup(seed=...)`` and the label."""
 
+    is_source = True
     default_parameters: ClassVar[dict[str, Any]] = {"rate": 1.0, "start": 0.0, "duration": 1e10}
     units: ClassVar[dict[str, str]] = {"rate": "Hz", "start": "ms", "duration": "ms"}
 
@@ -234,6 +237,7 @@ class SpikeSourceArray(StandardCellType):
     """Spikes at given times (PyNN's ``SpikeSourceArray``): ``spike_times`` ms, one list for
     every neuron, or one :class:`Sequence` (or list of lists, sPyNNaker's form) per neuron."""
 
+    is_source = True
     default_parameters: ClassVar[dict[str, Any]] = {"spike_times": Sequence([])}
     units: ClassVar[dict[str, str]] = {"spike_times": "ms"}
 

@@ -98,26 +98,38 @@ class ContinuingEngine:
         self.layout = self.session.layout
         for pop in sim.populations:
             pop.changed = False
+        self._sources: tuple[np.ndarray, np.ndarray] = (np.zeros(1, np.int64), np.zeros(0, np.int64))
+        self._horizon = 0
+        """Steps the source table covers: it is drawn ahead (doubling), so that many short runs
+        cost what one long run costs, and drawn again when a source's parameters change."""
         _initial_samples(sim)
+
+    def _draw_sources(self, network: ir.Network, end: int) -> None:
+        """Source spikes of steps ``0 .. max(end, 2·horizon)`` from the current parameters
+        (Poisson spikes from one seeded stream per source: a prefix never changes)."""
+        self._horizon = max(end, min(2 * self._horizon, end + 10_000_000))
+        schedule = ir.Schedule.single(self._horizon * self.sim.options.dt)
+        self._sources = source_spike_table(network, schedule, self.layout, self.sim.options.seed)
 
     def advance(self, n_steps: int) -> None:
         """Simulate ``n_steps`` more steps and hand the data to the recorders."""
         sim = self.sim
-        if any(p.changed for p in sim.populations):
-            self.session.set_cells(build_network(sim, projections=False))
-            for pop in sim.populations:
-                pop.changed = False
+        changed = [p for p in sim.populations if p.changed]
         end = self.session.step + n_steps
-        sources_net = build_network(sim, projections=False)
-        sources = source_spike_table(
-            sources_net, ir.Schedule.single(end * sim.options.dt), self.layout, sim.options.seed
-        )
+        if changed or end > self._horizon:
+            network = build_network(sim, projections=False)
+            if changed:
+                self.session.set_cells(network)
+            if any(p.celltype.is_source for p in changed) or end > self._horizon:
+                self._draw_sources(network, end)
+            for pop in changed:
+                pop.changed = False
         sampled = [p for p in sim.populations if p.recorder.state_variables]  # sources record spikes only
         ids = [np.arange(p.size, dtype=np.int64) + self.layout.offsets[p.name] for p in sampled]
         every = _sampling_interval(sampled)
         result = self.session.advance(
             n_steps,
-            sources,
+            self._sources,
             np.concatenate(ids) if ids else np.zeros(0, np.int64),
             every=every,
             offset=every - 1,
