@@ -109,6 +109,8 @@ def check_options(timestep: Any, min_delay: Any, max_delay: Any, extra: dict[str
     options = extra.pop("backend_options", {})
     if not isinstance(options, dict):
         raise IRValidationError("setup", "backend_options", options, "a dict of spikemem.compile keywords")
+    if backend == "spinnaker" and "time_scale_factor" in extra:  # the SpiNNaker backend's own option
+        options = {**options, "time_scale_factor": extra.pop("time_scale_factor")}
     for name in [k for k in extra if k in IGNORED_EXTRAS]:
         warnings.warn(
             f"setup({name}=...) has no effect in spikemem.pynn and is ignored", UserWarning, stacklevel=3
