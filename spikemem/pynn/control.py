@@ -64,7 +64,12 @@ def setup(
 
 
 def end(compatible_output: bool = True) -> None:
-    """Write the files asked for with ``record(to_file=...)`` and drop the simulation."""
+    """Write the files asked for with ``record(to_file=...)`` and drop the simulation (nothing
+    to do when no simulation is set up)."""
+    from .simulator import is_set_up
+
+    if not is_set_up():
+        return
     sim = current()
     for population, file in sim.files:
         population.write_data(file)

@@ -100,10 +100,10 @@ class Projection:
         receptor = "excitatory" if receptor_type is None else receptor_type
         if receptor not in RECEPTOR_TYPES:
             raise IRValidationError("Projection", "receptor_type", receptor_type, ", ".join(RECEPTOR_TYPES))
-        sim.check_structure_change("creating a Projection")
-        self._sim = sim
         self.pre = _selection(presynaptic_neurons, "from")
         self.post = _selection(postsynaptic_neurons, "to")
+        sim.check_structure_change("creating a Projection")
+        self._sim = sim
         self.connector = connector
         self.synapse_type = synapse_type
         self.receptor_type = receptor

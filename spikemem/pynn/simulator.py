@@ -18,7 +18,7 @@ import numpy as np
 from ..ir.errors import IRValidationError
 from ..ir.network import NUMERICS, check_dt
 
-__all__ = ["Options", "Simulator", "current", "current_seed", "install", "uninstall"]
+__all__ = ["Options", "Simulator", "current", "current_seed", "install", "is_set_up", "uninstall"]
 
 IGNORED_EXTRAS = (
     "time_scale_factor",
@@ -255,6 +255,11 @@ def current() -> Simulator:
     if _HOLDER.simulator is None:
         raise RuntimeError("call spikemem.pynn.setup() first (no simulator is set up)")
     return _HOLDER.simulator
+
+
+def is_set_up() -> bool:
+    """Whether ``setup()`` has made a simulator (and ``end()`` has not dropped it)."""
+    return _HOLDER.simulator is not None
 
 
 def current_seed() -> int:

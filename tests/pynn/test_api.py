@@ -269,3 +269,34 @@ def test_spynnaker_extras_get_data_seed_and_mapping_hints(pynn):
     v = cells.spinnaker_get_data("v")
     assert v.shape == (12, 3) and v[:2, :2].tolist() == [[0.0, 0.0], [1.0, 0.0]]
     assert cells.spinnaker_get_data("v", as_matrix=True).shape == (6, 2)
+
+
+def test_assembly_records_sets_and_merges(pynn):
+    a = sim.Population(2, sim.IF_curr_exp(), label="a")
+    b = sim.Population(3, sim.IF_curr_exp(), label="b")
+    target = sim.Population(1, sim.IF_curr_exp(), label="target")
+    both = a + b
+    assert isinstance(both, sim.Assembly) and both.size == 5 and int(both[3]) == int(b[1])
+    both.set(i_offset=1.0)
+    both.record("spikes")
+    sim.run(30.0)
+    trains = both.get_data().segments[0].spiketrains
+    assert [t.annotations["source_population"] for t in trains] == ["a", "a", "b", "b", "b"]
+    assert all(len(t) == 1 for t in trains)
+    with pytest.raises(NotImplementedError, match="Assembly"):
+        sim.Projection(both, target, sim.AllToAllConnector())
+
+
+def test_record_to_file_is_written_at_end(tmp_path):
+    import neo
+
+    sim.setup(timestep=0.1)
+    cells = sim.Population(1, sim.IF_curr_exp(i_offset=1.0), label="cells")
+    sim.record(["spikes", "v"], cells, str(tmp_path / "cells.pkl"))
+    sim.run(30.0)
+    sim.end()
+    sim.end()  # a second end() has nothing to do
+    block = neo.io.PickleIO(str(tmp_path / "cells.pkl")).read_block()
+    assert len(block.segments[0].spiketrains[0]) == 1
+    with pytest.raises(RuntimeError, match="setup"):
+        sim.run(1.0)
