@@ -105,9 +105,11 @@ class ContinuingEngine:
         _initial_samples(sim)
 
     def _draw_sources(self, network: ir.Network, end: int) -> None:
-        """Source spikes of steps ``0 .. max(end, 2·horizon)`` from the current parameters
-        (Poisson spikes from one seeded stream per source: a prefix never changes)."""
-        self._horizon = max(end, min(2 * self._horizon, end + 10_000_000))
+        """Source spikes of the steps up to the horizon (grown to ``max(end, 2·horizon)`` when
+        ``end`` passes it) from the current parameters (Poisson spikes come from one seeded
+        stream per source: a prefix never changes)."""
+        if end > self._horizon:
+            self._horizon = max(end, min(2 * self._horizon, end + 10_000_000))
         schedule = ir.Schedule.single(self._horizon * self.sim.options.dt)
         self._sources = source_spike_table(network, schedule, self.layout, self.sim.options.seed)
 

@@ -455,6 +455,7 @@ class Population(BasePopulation):
         self.recorder = Recorder(self.size, celltype.recordable)
         self.changed = False
         """Parameters or initial values changed since the engine last took them."""
+        self.ir_population()  # the IR's checks (ranges, v_reset < v_thresh), before anything runs
         sim.populations.append(self)
         if initial_values:
             self.initialize(**initial_values)
@@ -475,11 +476,21 @@ class Population(BasePopulation):
     def _set_values(self, name: str, value: Any, indices: np.ndarray) -> None:
         seed, use = self._sim.options.seed, f"{self.name}.{name}.set{self._sim.step}"
         fresh = self._celltype.per_neuron(name, value, indices.size, seed, use)
+        old = (
+            list(self._values[name])
+            if isinstance(self._celltype, SpikeSourceArray)
+            else self._values[name].copy()
+        )
         if isinstance(self._celltype, SpikeSourceArray):
             for k, index in enumerate(indices):
                 self._values[name][int(index)] = fresh[k]
         else:
             self._values[name][indices] = fresh
+        try:
+            self.ir_population()  # the IR's checks (ranges, v_reset < v_thresh), now
+        except Exception:
+            self._values[name] = old
+            raise
         self.changed = True
 
     def _get_values(self, name: str, indices: np.ndarray, simplify: bool) -> Any:

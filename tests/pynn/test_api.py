@@ -300,3 +300,12 @@ def test_record_to_file_is_written_at_end(tmp_path):
     assert len(block.segments[0].spiketrains[0]) == 1
     with pytest.raises(RuntimeError, match="setup"):
         sim.run(1.0)
+
+
+def test_bad_cell_parameters_are_refused_at_creation_and_at_set(pynn):
+    with pytest.raises(IRValidationError, match="v_reset"):
+        sim.Population(2, sim.IF_curr_exp(v_reset=-45.0, v_thresh=-50.0))
+    cells = sim.Population(2, sim.IF_curr_exp(), label="cells")
+    with pytest.raises(IRValidationError, match="tau_m"):
+        cells.set(tau_m=-1.0)
+    assert cells.get("tau_m") == 20.0  # unchanged
