@@ -100,10 +100,10 @@ def test_statistical_backends_run_the_script(reference, name):
     numerics = "exact" if Capability.NUMERICS_EXACT in backend.capabilities else None
     got = _script(name, **({"numerics": numerics} if numerics else {}))
     # the same host-drawn input and synapses; engines differ in when a spike is stamped
-    # (NEST) or in the neuron model itself (Nengo's LIF): counts agree within 35 %
+    # (NEST) or in the neuron model itself (Nengo's LIF): counts agree within 15 % (measured: 1-2 %)
     for label in ("exc", "inh"):
         want, have = _total(reference, label), _total(got, label)
-        assert abs(have - want) <= 0.35 * want + 3, (label, have, want)
+        assert abs(have - want) <= 0.15 * want + 3, (label, have, want)
 
 
 def test_spinnaker_maps_the_script_on_a_virtual_board(tmp_path, monkeypatch):
