@@ -20,6 +20,7 @@ __all__ = [
     "get_min_delay",
     "get_time_step",
     "initialize",
+    "list_standard_models",
     "num_processes",
     "rank",
     "record",
@@ -191,6 +192,11 @@ def set_number_of_synapse_cores(neuron_type: Any, n_synapse_cores: Any) -> None:
         UserWarning,
         stacklevel=2,
     )
+
+
+def list_standard_models() -> list[str]:
+    """Names of the cell types spikemem.pynn supports."""
+    return ["IF_curr_exp", "IF_curr_delta", "SpikeSourceArray", "SpikeSourcePoisson"]
 
 
 def create(cellclass: Any, cellparams: dict | None = None, n: int = 1) -> Any:
