@@ -50,3 +50,22 @@ def test_synfire_script_gives_the_boards_spikes(numerics):
     got = {(i, float(t)) for i, train in enumerate(trains) for t in train.magnitude}
     assert got == _board_spikes()
     assert len(got) == 33
+
+
+def test_ca3_script_in_nine_runs_gives_the_same_spikes_as_one():
+    """Continuation with plastic weights: the program in nine 10-ms runs equals one 90-ms run."""
+    script = runpy.run_path(str(EXAMPLES / "ca3_functional.py"))
+    sim = script["sim"]
+    whole = script["run"](backend="numba", numerics="spinnaker")
+    sim.setup(timestep=1.0, numerics="spinnaker")
+    try:
+        pops = script["build"]()
+        for pop in pops.values():
+            pop.record("spikes")
+        for _ in range(9):
+            sim.run(10.0)
+        pieces = {name: pop.get_data("spikes").segments[0].spiketrains for name, pop in pops.items()}
+    finally:
+        sim.end()
+    for name, trains in whole.items():
+        assert _as_set(pieces[name]) == _as_set(trains), name
