@@ -200,24 +200,25 @@ class Recorder:
         t_stop: float,
         dt: float,
     ) -> None:
+        from neo.core.spiketrainlist import SpikeTrainList
+
         steps, ids = store.spikes()
-        order = np.lexsort((steps, ids))
-        steps, ids = steps[order], ids[order]
-        bounds = np.searchsorted(ids, np.arange(self.size + 1))
-        for index in chosen:
-            times = steps[bounds[index] : bounds[index + 1]] * dt
-            train = neo.SpikeTrain(
-                times,
-                units="ms",
-                t_start=0.0 * pq.ms,
-                t_stop=t_stop * pq.ms,
-                source_population=label,
-                source_id=first_id + int(index),
-                channel_id=first_id + int(index),
-                source_index=int(index),
-            )
-            train.segment = segment
-            segment.spiketrains.append(train)
+        keep = np.isin(ids, chosen)
+        order = np.lexsort((steps[keep], ids[keep]))  # by neuron, then time
+        channels = first_id + chosen.astype(np.int64)
+        trains = SpikeTrainList.from_spike_time_array(
+            steps[keep][order] * dt * pq.ms,
+            first_id + ids[keep][order],
+            channels,
+            t_stop=t_stop * pq.ms,
+            units="ms",
+            t_start=0.0 * pq.ms,
+            source_population=label,
+            source_id=channels,
+            source_index=chosen.astype(np.int64),
+        )
+        trains.segment = segment
+        segment.spiketrains = trains
 
     def _signal(
         self,
