@@ -309,3 +309,31 @@ def test_bad_cell_parameters_are_refused_at_creation_and_at_set(pynn):
     with pytest.raises(IRValidationError, match="tau_m"):
         cells.set(tau_m=-1.0)
     assert cells.get("tau_m") == 20.0  # unchanged
+
+
+def test_views_by_mask_and_index_list_and_ids(pynn):
+    cells = sim.Population(6, sim.IF_curr_exp(), label="cells")
+    mask = np.array([True, False, True, False, False, True])
+    view = cells[mask]
+    assert view.size == 3 and [int(i) - int(cells.first_id) for i in view] == [0, 2, 5]
+    sub = view[[2, 0]]  # a view of a view: positions in the view
+    assert sub.grandparent is cells and [cells.id_to_index(i) for i in sub.all()] == [5, 0]
+    sub.set(i_offset=0.7)
+    assert cells.get("i_offset").tolist() == [0.7, 0.0, 0.0, 0.0, 0.0, 0.7]
+    neuron = cells[5]
+    assert neuron.i_offset == 0.7 and neuron.get_parameters()["tau_m"] == 20.0
+    neuron.set_parameters(tau_m=10.0)
+    assert cells.get("tau_m").tolist() == [20.0] * 5 + [10.0]
+    with pytest.raises(IRValidationError, match="mask"):
+        cells[np.array([True, False])]
+
+
+def test_get_data_clear_forgets_what_was_returned(pynn):
+    cells = sim.Population(1, sim.IF_curr_exp(i_offset=1.0), label="cells")
+    cells.record("spikes")
+    sim.run(30.0)
+    assert len(cells.get_data(clear=True).segments[0].spiketrains[0]) == 1
+    sim.run(20.0)  # the second spike comes at 55.6 ms, after this run
+    assert len(cells.get_data().segments[0].spiketrains[0]) == 0
+    sim.run(10.0)
+    assert cells.get_data().segments[0].spiketrains[0].magnitude.tolist() == [pytest.approx(55.6)]
