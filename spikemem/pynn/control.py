@@ -18,6 +18,7 @@ __all__ = [
     "get_current_time",
     "get_max_delay",
     "get_min_delay",
+    "get_network",
     "get_time_step",
     "initialize",
     "list_standard_models",
@@ -192,6 +193,17 @@ def set_number_of_synapse_cores(neuron_type: Any, n_synapse_cores: Any) -> None:
         UserWarning,
         stacklevel=2,
     )
+
+
+def get_network() -> Any:
+    """The script's network as a spikemem IR :class:`~spikemem.ir.Network` (not PyNN API):
+    populations with their current parameters and initial values, projections with their
+    explicit synapses, weights and delays — for ``Network.save``, the SpiNNaker estimate
+    (``spikemem.backends.spinnaker.estimate.estimate_spinnaker``), NIR export or
+    ``spikemem.compile`` on any backend."""
+    from .execution import build_network
+
+    return build_network(current())
 
 
 def list_standard_models() -> list[str]:

@@ -337,3 +337,19 @@ def test_get_data_clear_forgets_what_was_returned(pynn):
     assert len(cells.get_data().segments[0].spiketrains[0]) == 0
     sim.run(10.0)
     assert cells.get_data().segments[0].spiketrains[0].magnitude.tolist() == [pytest.approx(55.6)]
+
+
+def test_get_network_gives_the_ir_for_spikemems_tools(pynn, tmp_path):
+    from spikemem.backends.spinnaker.estimate import estimate_spinnaker
+    from spikemem.ir import Network
+
+    stim = sim.Population(10, sim.SpikeSourcePoisson(rate=5.0), label="stim")
+    cells = sim.Population(50, sim.IF_curr_exp(tau_m=10.0), label="cells")
+    sim.Projection(stim, cells, sim.FixedProbabilityConnector(0.2), sim.StaticSynapse(weight=0.5, delay=1.0))
+    network = sim.get_network()
+    assert [p.size for p in network.populations] == [10, 50]
+    assert network.population("cells").cell.tau_m == 10.0
+    network.save(tmp_path / "net.json")
+    assert Network.load(tmp_path / "net.json") == network
+    estimate = estimate_spinnaker(network, duration=100.0, dt=1.0)
+    assert estimate.fits
