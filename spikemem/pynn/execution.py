@@ -70,8 +70,9 @@ def _initial_samples(sim: Any) -> None:
     """The samples at t = 0: the initial membrane potentials, zero synaptic currents."""
     for pop in sim.populations:
         for variable in pop.recorder.state_variables:
-            values = pop._initial_v() if variable == "v" else np.zeros(pop.size)
-            pop.recorder.add_samples(variable, np.zeros(1, np.int64), values[None, :].copy())
+            columns = pop.recorder.sampled()
+            values = pop._initial_v()[columns] if variable == "v" else np.zeros(columns.size)
+            pop.recorder.add_samples(variable, np.zeros(1, np.int64), columns, values[None, :].copy())
 
 
 def _sampling_interval(populations: list[Any]) -> int:
@@ -127,7 +128,8 @@ class ContinuingEngine:
             for pop in changed:
                 pop.changed = False
         sampled = [p for p in sim.populations if p.recorder.state_variables]  # sources record spikes only
-        ids = [np.arange(p.size, dtype=np.int64) + self.layout.offsets[p.name] for p in sampled]
+        columns = [p.recorder.sampled() for p in sampled]  # only the neurons that record state
+        ids = [c + self.layout.offsets[p.name] for p, c in zip(sampled, columns, strict=True)]
         every = _sampling_interval(sampled)
         result = self.session.advance(
             n_steps,
@@ -140,15 +142,14 @@ class ContinuingEngine:
             offset, size = self.layout.offsets[pop.name], pop.size
             mask = (result.spike_ids >= offset) & (result.spike_ids < offset + size)
             pop.recorder.add_spikes(result.spike_steps[mask], result.spike_ids[mask] - offset)
-        column = 0
+        first = 0
         times = result.sample_steps + 1  # the state after step k is the state at time (k + 1)·dt
         arrays = {"v": result.v, "isyn_exc": result.isyn_exc, "isyn_inh": result.isyn_inh}
-        for pop in sampled:
+        for pop, cols in zip(sampled, columns, strict=True):
             for variable in pop.recorder.state_variables:
-                pop.recorder.add_samples(
-                    variable, times, arrays[variable][:, column : column + pop.size].copy()
-                )
-            column += pop.size
+                values = arrays[variable][:, first : first + cols.size].copy()
+                pop.recorder.add_samples(variable, times, cols, values)
+            first += cols.size
 
     def weights(self, projection: Any) -> np.ndarray | None:
         """Current weights of ``projection`` (nA), one per synapse."""
@@ -220,8 +221,11 @@ class OneShotEngine:
                 trace = recording.state[pop.name]
                 for variable in STATE_VARIABLES:
                     if variable in trace.values:
-                        values = np.asarray(trace.values[variable])
-                        pop.recorder.add_samples(variable, np.asarray(trace.steps, np.int64) + 1, values)
+                        cols = pop.recorder.sampled()
+                        where = {int(i): k for k, i in enumerate(np.asarray(trace.ids))}
+                        values = np.asarray(trace.values[variable])[:, [where[int(c)] for c in cols]]
+                        times = np.asarray(trace.steps, np.int64) + 1
+                        pop.recorder.add_samples(variable, times, cols, values)
         for phase in recording.weights.values():
             self.final_weights.update({name: np.asarray(w, dtype=np.float64) for name, w in phase.items()})
 

@@ -47,8 +47,8 @@ class SegmentStore:
     stop_step: int | None = None
     spike_steps: list[np.ndarray] = field(default_factory=list)
     spike_ids: list[np.ndarray] = field(default_factory=list)
-    sample_steps: dict[str, list[np.ndarray]] = field(default_factory=dict)
-    sample_values: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    sample_chunks: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = field(default_factory=dict)
+    """Variable -> chunks of (time steps, sampled neuron indices, values (steps × neurons))."""
 
     def spikes(self) -> tuple[np.ndarray, np.ndarray]:
         """All spikes so far: (steps, indices)."""
@@ -56,11 +56,22 @@ class SegmentStore:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(self.spike_steps), np.concatenate(self.spike_ids)
 
-    def samples(self, variable: str, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """All samples of ``variable``: (time steps, values of shape (samples, size))."""
-        if not self.sample_steps.get(variable):
-            return np.zeros(0, np.int64), np.zeros((0, size))
-        return np.concatenate(self.sample_steps[variable]), np.concatenate(self.sample_values[variable])
+    def samples(self, variable: str, chosen: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """All samples of ``variable`` for the neurons ``chosen``: (time steps, values of shape
+        (samples, chosen)); NaN where a neuron was not sampled yet."""
+        steps, blocks = [], []
+        lookup = np.full(size, -1, dtype=np.int64)
+        for time_steps, columns, values in self.sample_chunks.get(variable, []):
+            lookup[:] = -1
+            lookup[columns] = np.arange(columns.size)
+            where = lookup[chosen]
+            block = np.full((time_steps.size, chosen.size), np.nan)
+            block[:, where >= 0] = values[:, where[where >= 0]]
+            steps.append(time_steps)
+            blocks.append(block)
+        if not steps:
+            return np.zeros(0, np.int64), np.zeros((0, chosen.size))
+        return np.concatenate(steps), np.concatenate(blocks)
 
 
 class Recorder:
@@ -127,12 +138,20 @@ class Recorder:
         self.current.spike_steps.append(steps[keep])
         self.current.spike_ids.append(indices[keep])
 
-    def add_samples(self, variable: str, time_steps: np.ndarray, values: np.ndarray) -> None:
-        """Store samples of ``variable`` at ``time_steps`` (one row each, one column per neuron);
-        rows off the sampling grid are dropped."""
+    def sampled(self) -> np.ndarray:
+        """Indices of the neurons that record a state variable (memory is O(samples × these))."""
+        masks = [self.requested[v] for v in STATE_VARIABLES if v in self.requested]
+        return np.flatnonzero(np.logical_or.reduce(masks)) if masks else np.zeros(0, np.int64)
+
+    def add_samples(
+        self, variable: str, time_steps: np.ndarray, columns: np.ndarray, values: np.ndarray
+    ) -> None:
+        """Store samples of ``variable`` at ``time_steps`` (one row each) of the neurons
+        ``columns`` (one column each); rows off the sampling grid are dropped."""
         keep = time_steps % self.interval_steps == 0
-        self.current.sample_steps.setdefault(variable, []).append(time_steps[keep])
-        self.current.sample_values.setdefault(variable, []).append(values[keep])
+        if keep.any():
+            chunk = (time_steps[keep], np.asarray(columns, dtype=np.int64), values[keep])
+            self.current.sample_chunks.setdefault(variable, []).append(chunk)
 
     def new_segment(self, stop_step: int) -> None:
         """Close the current segment at ``stop_step`` and open the next."""
@@ -234,9 +253,9 @@ class Recorder:
         dt: float,
         units: dict[str, str],
     ) -> None:
-        steps, values = store.samples(variable, self.size)
+        steps, values = store.samples(variable, chosen, self.size)
         keep = steps < stop_step
-        steps, values = steps[keep], values[keep][:, chosen]
+        steps, values = steps[keep], values[keep]
         if not steps.size:
             return
         signal = neo.AnalogSignal(

@@ -353,3 +353,19 @@ def test_get_network_gives_the_ir_for_spikemems_tools(pynn, tmp_path):
     assert Network.load(tmp_path / "net.json") == network
     estimate = estimate_spinnaker(network, duration=100.0, dt=1.0)
     assert estimate.fits
+
+
+def test_state_is_kept_only_for_the_neurons_that_record_it(pynn):
+    cells = sim.Population(5000, sim.IF_curr_exp(i_offset=0.5), label="cells")
+    cells[[10, 20, 30]].record("v")
+    sim.run(2.0)
+    cells[[40]].record("v")  # joins later: NaN before
+    sim.run(1.0)
+    chunks = cells.recorder.current.sample_chunks["v"]
+    assert max(columns.size for _, columns, _ in chunks) == 4  # not 5000
+    signal = cells.get_data("v").segments[0].analogsignals[0]
+    assert signal.shape == (30, 4) and signal.array_annotations["channel_index"].tolist() == [10, 20, 30, 40]
+    values = signal.magnitude
+    # the sample at 2.0 ms was taken by the first run, before neuron 40 joined
+    assert np.all(np.isnan(values[:21, 3])) and not np.any(np.isnan(values[21:, 3]))
+    assert np.all(values[:, 0] == values[:, 1])  # identical neurons
