@@ -124,3 +124,17 @@ __all__ = [
     "set_number_of_synapse_cores",
     "setup",
 ]
+
+
+class UnsupportedNameError(NotImplementedError, AttributeError):
+    """A PyNN or sPyNNaker name that spikemem.pynn does not have (``hasattr`` sees it as missing)."""
+
+
+def __getattr__(name: str) -> object:
+    """Any other public name (``extra_models``, ``external_devices``, ``IF_cond_exp_stoc``...)
+    raises NotImplementedError naming it."""
+    if name.startswith("_"):
+        raise AttributeError(name)
+    raise UnsupportedNameError(
+        f"{name} is not supported by spikemem.pynn (supported: {', '.join(sorted(__all__))})"
+    )

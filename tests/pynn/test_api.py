@@ -369,3 +369,9 @@ def test_state_is_kept_only_for_the_neurons_that_record_it(pynn):
     # the sample at 2.0 ms was taken by the first run, before neuron 40 joined
     assert np.all(np.isnan(values[:21, 3])) and not np.any(np.isnan(values[21:, 3]))
     assert np.all(values[:, 0] == values[:, 1])  # identical neurons
+
+
+def test_unknown_pynn_and_spynnaker_names_raise_not_implemented():
+    with pytest.raises(NotImplementedError, match="extra_models"):
+        sim.extra_models.SpikeSourcePoissonVariable  # noqa: B018
+    assert not hasattr(sim, "external_devices")
