@@ -5,6 +5,8 @@ They act on the one :class:`~.simulator.Simulator` that ``setup()`` installs.
 
 from __future__ import annotations
 
+import math
+import numbers
 import warnings
 from typing import Any
 
@@ -80,7 +82,7 @@ def end(compatible_output: bool = True) -> None:
 
 def _steps(simtime: Any, what: str) -> int:
     sim = current()
-    if isinstance(simtime, bool) or not isinstance(simtime, (int, float)) or simtime != simtime:
+    if isinstance(simtime, bool) or not isinstance(simtime, numbers.Real) or not math.isfinite(simtime):
         raise IRValidationError(what, "simtime", simtime, "a number of ms >= 0")
     value = float(simtime) / sim.dt
     steps = int(round(value))
