@@ -9,6 +9,7 @@ the backend and numerics. See ``docs/pynn.md``.
 from . import cells as _cells
 from . import connectors as _connectors
 from . import synapses as _synapses
+from .assembly import Assembly
 from .cells import UNSUPPORTED_CELL_TYPES as _UNSUPPORTED_CELL_TYPES
 from .cells import (
     IF_curr_delta,
@@ -52,7 +53,8 @@ from .control import (
     set_number_of_synapse_cores,
     setup,
 )
-from .populations import ID, Assembly, Population, PopulationView
+from .ids import ID
+from .populations import Population, PopulationView
 from .projections import Projection
 from .random import GSLRNG, NativeRNG, NumpyRNG, RandomDistribution
 from .synapses import UNSUPPORTED_SYNAPSES as _UNSUPPORTED_SYNAPSES

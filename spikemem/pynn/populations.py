@@ -1,4 +1,4 @@
-"""PyNN's ``Population``, ``PopulationView``, ``Assembly`` and cell ``ID``.
+"""PyNN's ``Population`` and ``PopulationView``.
 
 A :class:`Population` keeps one value per neuron of every parameter and initial value (drawn on
 the host), its :class:`~.recording.Recorder`, and becomes an IR population at ``run()``
@@ -15,53 +15,14 @@ import numpy as np
 
 from .. import ir
 from ..ir.errors import IRValidationError
-from .cells import Sequence, SpikeSourceArray, SpikeSourcePoisson, StandardCellType
+from .cells import Sequence, SpikeSourceArray, StandardCellType
+from .ids import ID
 from .random import RandomDistribution
 from .recording import Recorder, write_block
 from .simulator import Simulator, current
+from .spynnaker import no_effect, spynnaker_extras
 
-__all__ = ["ID", "Assembly", "BasePopulation", "Population", "PopulationView"]
-
-
-class ID(int):
-    """A neuron's ID (an int, unique in the simulation) that knows its population."""
-
-    parent: Population
-
-    def __new__(cls, value: int, parent: Population) -> ID:
-        obj = super().__new__(cls, value)
-        obj.parent = parent
-        return obj
-
-    @property
-    def index(self) -> int:
-        """Index of the neuron in its population."""
-        return int(self) - self.parent.first_id
-
-    def get_parameters(self) -> dict[str, Any]:
-        """This neuron's parameters."""
-        return {
-            name: self.parent._value_of(name, self.index)
-            for name in self.parent.celltype.get_parameter_names()
-        }
-
-    def set_parameters(self, **parameters: Any) -> None:
-        """Set parameters of this neuron only."""
-        self.parent[[self.index]].set(**parameters)
-
-    @property
-    def celltype(self) -> StandardCellType:
-        """The cell type."""
-        return self.parent.celltype
-
-    def as_view(self) -> PopulationView:
-        """A view of this one neuron."""
-        return self.parent[[self.index]]
-
-    def __getattr__(self, name: str) -> Any:
-        if name != "parent" and name in self.parent.celltype.default_parameters:
-            return self.parent._value_of(name, self.index)
-        raise AttributeError(name)
+__all__ = ["BasePopulation", "Population", "PopulationView"]
 
 
 class BasePopulation:
@@ -127,7 +88,9 @@ class BasePopulation:
             return ID(self.root._first_id + int(self.indices[position]), self.root)
         return PopulationView(self, index)
 
-    def __add__(self, other: Any) -> Assembly:
+    def __add__(self, other: Any) -> Any:
+        from .assembly import Assembly
+
         return Assembly(self, other)
 
     def sample(self, n: int, rng: Any = None) -> PopulationView:
@@ -442,7 +405,7 @@ class Population(BasePopulation):
         self.label = label if label is not None else f"population{len(sim.populations)}"
         self.name = sim.unique_name(self.label)
         self._celltype = celltype
-        _spynnaker_extras(self.label, celltype, spynnaker)
+        spynnaker_extras(self.label, celltype, spynnaker)
         self._first_id = sim.next_id
         sim.next_id += int(size)
         self.annotations: dict[str, Any] = {}
@@ -462,11 +425,11 @@ class Population(BasePopulation):
 
     def set_max_atoms_per_core(self, max_atoms_per_core: Any) -> None:
         """sPyNNaker's mapping hint: no effect here (a warning says so)."""
-        _no_effect(f"{self.label}.set_max_atoms_per_core")
+        no_effect(f"{self.label}.set_max_atoms_per_core")
 
     def add_placement_constraint(self, x: int, y: int, p: int | None = None) -> None:
         """sPyNNaker's placement hint: no effect here (a warning says so)."""
-        _no_effect(f"{self.label}.add_placement_constraint")
+        no_effect(f"{self.label}.add_placement_constraint")
 
     def annotate(self, **annotations: Any) -> None:
         """Add annotations (copied into the Neo Block)."""
@@ -553,42 +516,6 @@ class Population(BasePopulation):
         return self
 
 
-SPYNNAKER_MAPPING_EXTRAS = ("max_rate", "neurons_per_core", "splitter", "n_colour_bits")
-"""sPyNNaker ``Population`` keywords that only steer the mapping onto the board."""
-
-
-def _no_effect(what: str) -> None:
-    warnings.warn(
-        f"{what}: a SpiNNaker mapping setting, no effect in spikemem.pynn", UserWarning, stacklevel=3
-    )
-
-
-def _spynnaker_extras(label: str, celltype: StandardCellType, extras: dict[str, Any]) -> None:
-    """sPyNNaker's extra ``Population`` keywords: a Poisson ``seed`` is used, mapping hints
-    are ignored, both with a warning (PyNN refuses them); anything else raises."""
-    if not extras:
-        return
-    unknown = sorted(k for k in extras if k != "seed" and k not in SPYNNAKER_MAPPING_EXTRAS)
-    if unknown or ("seed" in extras and not isinstance(celltype, SpikeSourcePoisson)):
-        raise NotImplementedError(
-            f"Population {label!r}: keywords not supported by spikemem.pynn: "
-            + ", ".join(unknown or ["seed (only for SpikeSourcePoisson)"])
-        )
-    for name in extras:
-        if name != "seed":
-            _no_effect(f"Population {label!r} {name}=")
-    if "seed" in extras:
-        seed = extras["seed"]
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
-            raise IRValidationError(f"Population {label!r}", "seed", seed, "an integer in [0, 2**63)")
-        warnings.warn(
-            f"Population {label!r}: a Poisson seed as sPyNNaker's additional parameter (PyNN has none); used",
-            UserWarning,
-            stacklevel=4,
-        )
-        celltype.seed = int(seed)
-
-
 class PopulationView(BasePopulation):
     """A selection of a population's neurons (PyNN's ``PopulationView``).
 
@@ -643,119 +570,3 @@ def _select(parent: BasePopulation, selector: Any) -> np.ndarray:
     if np.unique(array).size != array.size:
         raise IRValidationError(parent.label, "selector", selector, "distinct indices")
     return array
-
-
-class Assembly:
-    """A group of populations and views (PyNN's ``Assembly``).
-
-    Parameters
-    ----------
-    *populations : Population or PopulationView
-        The members.
-    label : str or None
-        Name.
-    """
-
-    def __init__(self, *populations: Any, label: str | None = None) -> None:
-        members: list[BasePopulation] = []
-        for pop in populations:
-            if isinstance(pop, Assembly):
-                members.extend(pop.populations)
-            elif isinstance(pop, BasePopulation):
-                members.append(pop)
-            else:
-                raise IRValidationError(
-                    "Assembly", "populations", pop, "Population, PopulationView or Assembly objects"
-                )
-        self.populations = members
-        self.label = label if label is not None else "assembly of " + ", ".join(p.label for p in members)
-
-    @property
-    def size(self) -> int:
-        """Total number of neurons."""
-        return sum(p.size for p in self.populations)
-
-    def __len__(self) -> int:
-        return self.size
-
-    def __iter__(self) -> Any:
-        for pop in self.populations:
-            yield from pop
-
-    def all(self) -> list[ID]:
-        """Every neuron's ID."""
-        return list(self)
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, (int, np.integer)):
-            for pop in self.populations:
-                if index < pop.size:
-                    return pop[int(index)]
-                index -= pop.size
-            raise IndexError("Assembly index out of range")
-        raise NotImplementedError(
-            "slicing an Assembly is not supported by spikemem.pynn; slice its populations"
-        )
-
-    def __add__(self, other: Any) -> Assembly:
-        return Assembly(self, other)
-
-    def __iadd__(self, other: Any) -> Assembly:
-        return Assembly(self, other)
-
-    def set(self, **parameters: Any) -> None:
-        """Set parameters on every member."""
-        for pop in self.populations:
-            pop.set(**parameters)
-
-    def initialize(self, **initial_values: Any) -> None:
-        """Set initial values on every member."""
-        for pop in self.populations:
-            pop.initialize(**initial_values)
-
-    def record(self, variables: Any, to_file: Any = None, sampling_interval: float | None = None) -> None:
-        """Record on every member (``to_file`` writes the merged data at ``end()``)."""
-        for pop in self.populations:
-            pop.record(variables, sampling_interval=sampling_interval)
-        if to_file is not None:
-            self.populations[0].root._sim.files.append((self, to_file))
-
-    def get_data(self, variables: Any = "all", gather: bool = True, clear: bool = False) -> Any:
-        """The members' data merged: one Block, each Segment holding every member's data."""
-        blocks = [pop.get_data(variables, gather, clear) for pop in self.populations]
-        merged = blocks[0]
-        merged.name = self.label
-        for block in blocks[1:]:
-            for mine, theirs in zip(merged.segments, block.segments, strict=True):
-                for train in theirs.spiketrains:
-                    train.segment = mine
-                    mine.spiketrains.append(train)
-                for signal in theirs.analogsignals:
-                    signal.segment = mine
-                    mine.analogsignals.append(signal)
-        return merged
-
-    def write_data(
-        self,
-        io: Any,
-        variables: Any = "all",
-        gather: bool = True,
-        clear: bool = False,
-        annotations: Any = None,
-    ) -> None:
-        """Write the merged data, atomically."""
-        block = self.get_data(variables, gather, clear)
-        if annotations:
-            block.annotate(**annotations)
-        write_block(block, io)
-
-    def get_spike_counts(self, gather: bool = True) -> dict[ID, int]:
-        """Spikes per neuron, by ID."""
-        counts: dict[ID, int] = {}
-        for pop in self.populations:
-            counts.update(pop.get_spike_counts())
-        return counts
-
-    def describe(self, template: Any = None, engine: Any = None) -> str:
-        """A one-line description."""
-        return f"Assembly {self.label!r}: {self.size} neurons in {len(self.populations)} populations"

@@ -17,8 +17,9 @@ import numpy as np
 from .. import ir
 from ..atomicio import write_text_atomic
 from ..ir.errors import IRValidationError
+from .assembly import Assembly
 from .connectors import Connector, FromListConnector
-from .populations import Assembly, BasePopulation
+from .populations import BasePopulation
 from .random import RandomDistribution
 from .simulator import Simulator, current
 from .synapses import StaticSynapse
