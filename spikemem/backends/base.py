@@ -43,6 +43,9 @@ class Capability(str, enum.Enum):
     STDP = "plasticity:STDP"
     STDP_HETEROGENEOUS_DELAYS = "plasticity:STDP with per-synapse delays"
     SCHEDULE = "schedule"
+    CONTINUE = "continue: several runs carry the state over, with changes in between"
+    """:meth:`Runnable.session` gives a simulation that continues call after call, with
+    parameter, weight and source changes between calls (the PyNN front end's ``run()``)."""
     RECORD_STATE = "record:state"
     RECORD_WEIGHTS = "record:weights"
     RECORD_WEIGHTS_BOARD = "record:weights as the board reads them back"
@@ -121,6 +124,20 @@ class Runnable:
     def _execute(self, schedule: Schedule) -> Any:
         """Run ``schedule`` from the initial state; return a Recording (each backend's own)."""
         raise NotImplementedError
+
+    def session(self) -> Any:
+        """A simulation that continues between calls (backends with :attr:`Capability.CONTINUE`).
+
+        Raises
+        ------
+        UnsupportedFeature
+            Here, for a backend without the capability.
+        """
+        raise UnsupportedFeature(
+            f"capability {Capability.CONTINUE.name} ({Capability.CONTINUE.value})",
+            self.backend,
+            ("numba with exact or spinnaker numerics",),
+        )
 
     def versions(self) -> dict[str, str]:
         """Versions of the software that produced a result (a backend adds its simulator's)."""

@@ -12,6 +12,7 @@ from .fixed_runner import FixedRunnable, check_fixed
 from .layout import BACKEND, Layout, build_layout
 from .parallel import check_threads
 from .runner import CHUNK_STEPS, execute
+from .session import NumbaSession
 from .versions import versions
 
 
@@ -37,6 +38,11 @@ class NumbaRunnable(Runnable):
 
     def _execute(self, schedule: Schedule) -> Any:
         return execute(self, schedule)
+
+    def session(self) -> NumbaSession:
+        """A :class:`~.session.NumbaSession`: the simulation from the initial state, continued
+        call after call (:attr:`~spikemem.backends.base.Capability.CONTINUE`)."""
+        return NumbaSession(self)
 
     def versions(self) -> dict[str, str]:
         """Versions of the software that produced a result."""
@@ -71,6 +77,7 @@ class NumbaBackend(Backend):
             Capability.DISCRETE_LIF,
             Capability.STDP,
             Capability.SCHEDULE,
+            Capability.CONTINUE,
             Capability.RECORD_STATE,
             Capability.RECORD_WEIGHTS,
             Capability.RECORD_WEIGHTS_BOARD,
