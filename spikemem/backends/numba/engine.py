@@ -50,6 +50,8 @@ class NumbaBackend(Backend):
     (``None``: every core Numba may use, ``NUMBA_NUM_THREADS``; or an integer >= 1). Results
     are bit-identical for any number of threads (:mod:`.parallel`); a run uses at most one
     thread per :data:`~.parallel.MIN_NEURONS_PER_THREAD` neurons, so small networks run on one.
+    ``connectivity="native"`` is accepted and is the resolved connectivity: Numba runs on the
+    host that draws the synapses.
     """
 
     name = BACKEND
@@ -69,6 +71,7 @@ class NumbaBackend(Backend):
             Capability.RECORD_STATE,
             Capability.RECORD_WEIGHTS,
             Capability.SPIKE_EXACT,
+            Capability.NATIVE_CONNECTIVITY,  # the host: native connectivity is the resolved one
         }
     )
 

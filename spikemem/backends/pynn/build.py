@@ -45,6 +45,16 @@ def _connector(sim: Any, plan: ProjectionPlan) -> Any:
         return sim.OneToOneConnector()
     if connector.kind == "AllToAll":
         return sim.AllToAllConnector(allow_self_connections=connector.allow_self_connections)
+    if connector.kind == "FixedProbability":
+        return sim.FixedProbabilityConnector(
+            connector.p, allow_self_connections=connector.allow_self_connections
+        )
+    if connector.native:  # the simulator draws the synapses (its own random numbers, no host list)
+        return getattr(sim, f"{connector.kind}Connector")(
+            connector.n,
+            allow_self_connections=connector.allow_self_connections,
+            with_replacement=connector.with_replacement,
+        )
     rows = connector.rows if connector.rows is not None else np.zeros((0, 4))
     return sim.FromListConnector(np.asarray(rows, dtype=np.float64), column_names=["weight", "delay"])
 
