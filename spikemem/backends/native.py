@@ -22,7 +22,7 @@ from ..ir.connectors import FixedNumberPost, FixedNumberPre, FixedProbability, F
 from ..ir.dendrites import DendriticNeuron
 from ..ir.errors import UnsupportedFeature
 from ..ir.network import Network
-from ..ir.population import Population
+from ..ir.population import Population, PopulationView
 from ..ir.projection import Projection
 
 __all__ = ["RANDOM_CONNECTORS", "native_projections", "native_seed", "without"]
@@ -37,7 +37,6 @@ def native_projections(
     *,
     backend: str,
     connectors: tuple[str, ...],
-    whole_populations: bool = False,
     self_connections_between_populations: bool = True,
 ) -> tuple[Projection, ...]:
     """The projections of ``network`` that the engine must generate itself.
@@ -52,12 +51,10 @@ def native_projections(
         Who generates (named in the errors).
     connectors : tuple of str
         Kinds of the random connectors the engine generates (e.g. ``("FixedProbability",)``).
-    whole_populations : bool
-        Whether the engine needs whole populations on both sides (the PyNN backends).
     self_connections_between_populations : bool
-        Whether the engine can drop the pairs ``i == j`` between two *different* populations,
-        as the IR's ``allow_self_connections=False`` asks (NEST and sPyNNaker only drop a
-        neuron's synapse onto itself).
+        Whether the engine can drop the pairs ``i == j`` of positions in two *different*
+        selections, as the IR's ``allow_self_connections=False`` asks (NEST and sPyNNaker only
+        drop a neuron's synapse onto itself, so they need the same neurons on both sides).
 
     Returns
     -------
@@ -101,23 +98,29 @@ def native_projections(
             )
         if isinstance(proj.post.population.cell, DendriticNeuron):
             raise UnsupportedFeature(f"{what}: synapses onto dendritic segments", backend, ("numba",))
-        if whole_populations and not (isinstance(proj.pre, Population) and isinstance(proj.post, Population)):
-            raise UnsupportedFeature(
-                f"{what}: a PopulationView (whole populations only)", backend, ("brian2",)
-            )
         if (
             not self_connections_between_populations
             and not connector.allow_self_connections
-            and proj.pre.population is not proj.post.population
+            and not _same_neurons(proj.pre, proj.post)
         ):
             raise UnsupportedFeature(
-                f"{what}: allow_self_connections=False between two different populations "
+                f"{what}: allow_self_connections=False between two different populations or views "
                 f"({backend} only drops a neuron's synapse onto itself)",
                 backend,
                 ("brian2",),
             )
         chosen.append(proj)
     return tuple(chosen)
+
+
+def _same_neurons(pre: Population | PopulationView, post: Population | PopulationView) -> bool:
+    """Whether both sides select the same neurons in the same order (position = neuron)."""
+    return pre.population is post.population and np.array_equal(indices(pre), indices(post))
+
+
+def indices(side: Population | PopulationView) -> np.ndarray:
+    """Indices within the parent population of the neurons a projection side selects."""
+    return side.indices if isinstance(side, PopulationView) else np.arange(side.size)
 
 
 def without(network: Network, projections: tuple[Projection, ...]) -> Network:

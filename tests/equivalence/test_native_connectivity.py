@@ -272,3 +272,32 @@ def test_spinnaker_generates_the_connectors_on_the_board(tmp_path, monkeypatch):
             virtual=True,
             connectivity="native",
         )
+
+
+@pytest.mark.skipif(not installed("nest"), reason="nest not installed")
+def test_verify_command_takes_the_connectivity():
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from spikemem.cli import main
+
+    config = Path(__file__).resolve().parents[2] / "examples" / "cuba.toml"
+    runner = CliRunner()
+    args = [
+        "verify",
+        str(config),
+        "--duration",
+        "200",
+        "--seeds",
+        "3",
+        "-b",
+        "nest",
+        "--connectivity",
+        "native",
+    ]
+    result = runner.invoke(main, args)
+    assert "nest" in result.output and "statistics" in result.output, result.output
+    assert "spike-exact" not in result.output, result.output
+    bad = runner.invoke(main, ["verify", str(config), "--connectivity", "device"])
+    assert bad.exit_code == 2 and "connectivity" in bad.output

@@ -31,7 +31,7 @@ from ...ir.dendrites import DendriticNeuron
 from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
 from ...lowering import Flat, Registry, flatten, phase_steps
-from ..native import native_seed
+from ..native import indices, native_seed
 from . import codegen
 from .translation import NEURON_CONSTANTS, SOURCE_CELLS
 
@@ -292,13 +292,13 @@ def native_groups(projections: tuple, flat: Flat) -> list[NativeGroup]:
 
 def _span(side: Any, flat: Flat, group_offset: int, owner: str) -> tuple[int, int]:
     """(start, stop) of a projection side within its Brian2 group (a contiguous slice)."""
-    indices = np.arange(side.population.size) if not hasattr(side, "indices") else side.indices
-    start = flat.offsets[side.population.name] - group_offset + int(indices[0])
-    if np.any(np.diff(indices) != 1):
+    chosen = indices(side)
+    start = flat.offsets[side.population.name] - group_offset + int(chosen[0])
+    if np.any(np.diff(chosen) != 1):
         raise UnsupportedFeature(
             f"connectivity='native' on {owner}: a view that is not a contiguous slice", BACKEND, ("numba",)
         )
-    return start, start + int(indices.size)
+    return start, start + int(chosen.size)
 
 
 @dataclass

@@ -116,9 +116,10 @@ def build(
             pop.record(variables)
     for proj_plan in plan.projections:
         connector = connector_override(proj_plan) if connector_override is not None else None
+        pre, post = built.populations[proj_plan.pre], built.populations[proj_plan.post]
         built.projections[proj_plan.name] = sim.Projection(
-            built.populations[proj_plan.pre],
-            built.populations[proj_plan.post],
+            pre if proj_plan.pre_view is None else pre[proj_plan.pre_view],
+            post if proj_plan.post_view is None else post[proj_plan.post_view],
             connector if connector is not None else _connector(sim, proj_plan),
             synapse_type=_synapse(sim, proj_plan, stdp_options or {}),
             receptor_type=proj_plan.receptor,

@@ -59,7 +59,7 @@ from ...ir.projection import Projection
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
 from ...lowering import flatten, phase_steps, source_spikes
-from ..native import native_projections
+from ..native import indices, native_projections
 
 __all__ = [
     "NEST",
@@ -352,6 +352,9 @@ class ProjectionPlan:
         Delays in reference steps (resolve order).
     sim_delay_steps : ndarray of int
         Delays in simulator steps (after the dialect's offset and the one-step minimum).
+    pre_view, post_view : ndarray of int or None
+        A natively drawn projection on a view: the sorted parent indices of the view (the
+        projection connects ``population[view]``); ``None`` for the whole population.
     """
 
     name: str
@@ -365,6 +368,8 @@ class ProjectionPlan:
     delay_steps: np.ndarray
     sim_delay_steps: np.ndarray
     weight_unit: float = 1.0
+    pre_view: np.ndarray | None = None
+    post_view: np.ndarray | None = None
 
     @property
     def plastic(self) -> bool:
@@ -777,7 +782,6 @@ def lower_network(
         connectivity,
         backend=dialect.name,
         connectors=dialect.native_connectors,
-        whole_populations=True,
         self_connections_between_populations=False,
     )
     projections = [_lower_projection(proj, ctx, proj in native) for proj in network.projections]
@@ -927,7 +931,14 @@ def _lower_projection(projection: Projection, ctx: _Context, native: bool = Fals
         delay_steps=steps,
         sim_delay_steps=sim_steps,
         weight_unit=dialect.delta_weight_unit if post_kind == "IF_curr_delta" else 1.0,
+        pre_view=_view(projection.pre) if native else None,
+        post_view=_view(projection.post) if native else None,
     )
+
+
+def _view(side: Any) -> np.ndarray | None:
+    """Sorted parent indices of a view (``None`` for a whole population)."""
+    return None if isinstance(side, Population) else np.sort(indices(side))
 
 
 def check_numerics(numerics: str) -> str:
