@@ -228,6 +228,9 @@ def connect_arguments(connector: Any, n_pre: int, n_post: int, owner: str) -> di
     neurons: ``p=`` for ``FixedProbability`` (``condition="i != j"`` without self-connections)
     and ``sample(N, size=n)`` generator expressions for the fixed numbers (without
     self-connections: a sample of ``N - 1`` positions that skips the row's own position).
+    ``p`` and ``n`` are passed by name (``p_native``, ``n_native`` in the ``namespace`` keyword),
+    so the generated code does not depend on them and Brian2's compiled-code cache serves every
+    value.
 
     Raises
     ------
@@ -237,7 +240,7 @@ def connect_arguments(connector: Any, n_pre: int, n_post: int, owner: str) -> di
         than candidates).
     """
     if connector.kind == "FixedProbability":
-        args: dict = {"p": float(connector.p)}
+        args: dict = {"p": "p_native", "namespace": {"p_native": float(connector.p)}}
         if not connector.allow_self_connections:
             args["condition"] = "i != j"
         return args
@@ -252,8 +255,9 @@ def connect_arguments(connector: Any, n_pre: int, n_post: int, owner: str) -> di
             BACKEND,
             ("numba", "nest"),
         )
+    namespace = {"n_native": int(connector.n)}
     if connector.allow_self_connections:
-        return {inner: f"k for k in sample({pool}, size={connector.n})"}
+        return {inner: f"k for k in sample({pool}, size=n_native)", "namespace": namespace}
     if rows > size:
         raise UnsupportedFeature(
             f"{owner}: {connector.kind} with allow_self_connections=False and more rows ({rows}) than "
@@ -261,7 +265,8 @@ def connect_arguments(connector: Any, n_pre: int, n_post: int, owner: str) -> di
             BACKEND,
             ("numba",),
         )
-    return {inner: f"k + int(k >= {outer}) for k in sample({pool} - 1, size={connector.n})"}
+    expression = f"k + int(k >= {outer}) for k in sample({pool} - 1, size=n_native)"
+    return {inner: expression, "namespace": namespace}
 
 
 def native_groups(projections: tuple, flat: Flat) -> list[NativeGroup]:

@@ -133,13 +133,9 @@ class NestRunnable(PlannedRunnable):
                 )
             try:
                 _grid_spike_generators()
-                built = build(sim, plan, connector_override=_bulk_static_list(sim))
+                native: dict[str, int] = {}
+                built = build(sim, plan, connector_override=_bulk_static_list(sim, native))
                 _initialise_delta_cells(plan, built)
-                native = {
-                    p.name: int(built.projections[p.name].size())
-                    for p in plan.projections
-                    if p.connector.native
-                }
                 setup_s = time.perf_counter() - started
                 toggles = any(ph.plastic is not None for ph in plan.phases)
                 run_started = time.perf_counter()
@@ -315,10 +311,12 @@ class _tics:  # noqa: N801 - used as a context manager
             del self.state.clear  # back to the class's method
 
 
-def _bulk_static_list(sim: Any) -> Any:
+def _bulk_static_list(sim: Any, native_counts: dict[str, int] | None = None) -> Any:
     """A connector factory for :func:`..pynn.build.build`: static ``FromList`` projections are
     created by one ``nest.Connect`` on arrays instead of pyNN.nest's post-neuron-by-post-neuron
-    loop (CUBA with 4000 neurons: 0.3 s instead of 7 s). Plastic projections keep pyNN's path
+    loop (CUBA with 4000 neurons: 0.3 s instead of 7 s), natively drawn ones by one
+    ``nest.Connect`` with NEST's rule (their synapse counts go to ``native_counts``, by
+    projection name, from the kernel's connection count). Plastic projections keep pyNN's path
     (its STDP parameter handling)."""
     try:
         from pyNN.connectors import Connector
@@ -367,14 +365,25 @@ def _bulk_static_list(sim: Any) -> Any:
             self.rule, self.weight, self.delay = rule, weight, delay
 
         def connect(self, projection: Any) -> None:
+            import nest
+
             scale = 1000.0 * getattr(projection.post.celltype, "receptor_scale", 1.0)
             syn = {
                 "synapse_model": projection.nest_synapse_model,
+                "synapse_label": projection.nest_synapse_label,
                 "weight": self.weight * scale,
                 "delay": self.delay,
             }
-            projection._connect(dict(self.rule), syn)
+            before = int(nest.GetKernelStatus("num_connections"))
+            pre = projection.pre.node_collection
+            nest.Connect(pre, projection.post.node_collection, dict(self.rule), syn)
+            if native_counts is not None:
+                native_counts[projection.label] = int(nest.GetKernelStatus("num_connections")) - before
+            # every pre neuron may have synapses: pyNN's own path lists them from GetConnections,
+            # which takes longer than drawing them
+            projection._sources.update(pre.tolist())
             projection._connections = None
+            projection._simulator.state.stale_connection_cache = True
 
     def factory(plan: ProjectionPlan) -> Any:
         if plan.connector.native:
