@@ -501,6 +501,7 @@ def verify(
     variants: Sequence[Variant] | None = None,
     record: RecordSpec | None = None,
     statistics: bool | None = None,
+    connectivity: str = "resolved",
 ) -> VerifyReport:
     """Run ``network`` on every variant and compare each with the reference engine.
 
@@ -518,6 +519,10 @@ def verify(
         ``True``: compare every backend statistically, spike-exact ones included. Otherwise
         statistics are used for backends that are not spike-exact, and for spike-exact ones
         whose exact comparison failed when more than one seed is given.
+    connectivity : {"resolved", "native"}
+        ``"native"``: every backend other than the reference draws its random connectors itself
+        (``connectivity="native"``) and is compared statistically; backends without
+        ``Capability.NATIVE_CONNECTIVITY`` are skipped.
     """
     variants = list(installed_variants() if variants is None else variants)
     record = record or RecordSpec()
@@ -531,6 +536,9 @@ def verify(
         )
     ]
     numerics_cap = Capability.NUMERICS_EXACT if network.numerics == "exact" else Capability.NUMERICS_SPINNAKER
+    if connectivity not in ("resolved", "native"):
+        raise ValueError(f"verify: connectivity must be 'resolved' or 'native' (got {connectivity!r})")
+    native = connectivity == "native"
     for variant in variants:
         if variant.label == REFERENCE.label:
             continue
@@ -542,16 +550,17 @@ def verify(
             if not (variant.supports(numerics_cap) or variant.supports(Capability.NUMERICS_STATISTICAL)):
                 rows.append(VerifyRow(variant.label, "skipped", True, [f"no {numerics_cap.value}"], {}))
                 continue
-            exact = variant.supports(Capability.SPIKE_EXACT) and statistics is not True
-            runs = [variant.run(network, schedule, duration, seed=seeds[0], record=record, progress=False)]
+            if native and not variant.supports(Capability.NATIVE_CONNECTIVITY):
+                rows.append(VerifyRow(variant.label, "skipped", True, ["no native connectivity"], {}))
+                continue
+            exact = variant.supports(Capability.SPIKE_EXACT) and statistics is not True and not native
+            options = {"record": record, "progress": False, **({"connectivity": "native"} if native else {})}
+            runs = [variant.run(network, schedule, duration, seed=seeds[0], **options)]
             ok, details, mode = True, [], "spike-exact" if exact else "statistics"
             if exact:
                 ok, details = _exact_details(ref_runs[0], runs[0], variant.label)
             if not exact or (not ok and statistics is None and len(seeds) > 1):
-                runs += [
-                    variant.run(network, schedule, duration, seed=s, record=record, progress=False)
-                    for s in seeds[1:]
-                ]
+                runs += [variant.run(network, schedule, duration, seed=s, **options) for s in seeds[1:]]
                 stat_ok, stat_details = _statistics_details(ref_runs, runs, variant.label)
                 details += stat_details
                 if exact:

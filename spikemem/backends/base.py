@@ -53,6 +53,10 @@ class Capability(str, enum.Enum):
     SPIKE_EXACT = "spike-exact with the reference"
     GPU = "gpu"
     HARDWARE = "hardware"
+    NATIVE_CONNECTIVITY = "connectivity:native"
+    """Accepts ``connectivity="native"``: the engine generates the random connectors itself
+    (Brian2 ``Synapses.connect``, NEST connection rules, sPyNNaker on the board; Numba is the
+    host, so its native connectivity is the resolved one)."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +177,7 @@ class Backend:
     """A compiler from the IR to one engine.
 
     :meth:`compile` takes the options every backend shares (``dt`` in ms, ``numerics``,
-    ``seed``, ``record``, ``progress``) and the backend's own (keywords of
+    ``seed``, ``record``, ``progress``, ``connectivity``) and the backend's own (keywords of
     :meth:`_check_options`); it makes a :attr:`runnable` from the checked options, the
     settings :meth:`_check_options` returns and the products of :meth:`_lower`.
     """
@@ -193,6 +197,7 @@ class Backend:
         seed: int = 0,
         record: RecordSpec | None = None,
         progress: bool | None = None,
+        connectivity: str = "resolved",
         **options: Any,
     ) -> Runnable:
         """Compile ``network`` (and ``schedule``) into a :class:`Runnable`; the backend's class
@@ -205,7 +210,15 @@ class Backend:
         UnsupportedFeature
             For constructs the backend cannot run.
         """
-        checked = check_compile(network, schedule, dt=dt, numerics=numerics, seed=seed, record=record)
+        checked = check_compile(
+            network, schedule, dt=dt, numerics=numerics, seed=seed, record=record, connectivity=connectivity
+        )
+        if checked.connectivity == "native" and Capability.NATIVE_CONNECTIVITY not in self.capabilities:
+            raise UnsupportedFeature(
+                "connectivity='native' (generating random connectors in the engine)",
+                self.name,
+                ("numba", "brian2", "nest", "spinnaker"),
+            )
         if checked.numerics == "spinnaker-fixed" and Capability.NUMERICS_SPINNAKER_FIXED not in self.capabilities:
             raise UnsupportedFeature("numerics 'spinnaker-fixed' (sPyNNaker's fixed-point arithmetic)", self.name, ("numba",))
         board = checked.record.weight_readout == "board"

@@ -24,10 +24,24 @@ class CompileOptions:
     numerics: str
     seed: int
     record: RecordSpec
+    connectivity: str = "resolved"
+    """``"resolved"``: every backend receives the host's synapses; ``"native"``: a backend that
+    declares ``Capability.NATIVE_CONNECTIVITY`` generates its random connectors itself."""
+
+
+CONNECTIVITY = ("resolved", "native")
+"""Values of the ``connectivity`` compile option (see :mod:`spikemem.backends.native`)."""
 
 
 def check_compile(
-    network: Any, schedule: Any, *, dt: Any, numerics: Any, seed: Any, record: Any
+    network: Any,
+    schedule: Any,
+    *,
+    dt: Any,
+    numerics: Any,
+    seed: Any,
+    record: Any,
+    connectivity: Any = "resolved",
 ) -> CompileOptions:
     """Validate the arguments of ``compile`` (same rules as the reference engine).
 
@@ -58,7 +72,11 @@ def check_compile(
         allowed = "numerics 'spinnaker' or 'spinnaker-fixed' (the board's read-back)"
         raise IRValidationError("compile", "record.weight_readout", "board", allowed)
     check_delays(network, dt)
-    return CompileOptions(dt=float(dt), numerics=str(numerics), seed=int(seed), record=record)
+    if not isinstance(connectivity, str) or connectivity not in CONNECTIVITY:
+        raise IRValidationError("compile", "connectivity", connectivity, "one of " + ", ".join(CONNECTIVITY))
+    return CompileOptions(
+        dt=float(dt), numerics=str(numerics), seed=int(seed), record=record, connectivity=connectivity
+    )
 
 
 def schedule_for(schedule: Schedule | None, duration: float | None) -> Schedule:
@@ -110,6 +128,7 @@ def run_meta(
         "dt": options.dt,
         "seed": options.seed,
         "numerics": options.numerics,
+        "connectivity": options.connectivity,
         "ir_hash": network.content_hash(),
         "network": network.name,
         "duration_ms": float(n_steps * options.dt),

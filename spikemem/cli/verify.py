@@ -31,6 +31,13 @@ __all__ = ["verify_command"]
 @duration_option
 @click.option("--statistics", is_flag=True, help="Compare statistically even the spike-exact backends.")
 @click.option("--no-standalone", is_flag=True, help="Leave out Brian2's cpp_standalone device (a C++ build).")
+@click.option(
+    "--connectivity",
+    type=click.Choice(["resolved", "native"]),
+    default="resolved",
+    show_default=True,
+    help="native: each backend draws the random connectors itself; compared statistically.",
+)
 def verify_command(
     config: Path,
     labels: tuple[str, ...],
@@ -38,11 +45,13 @@ def verify_command(
     duration: float | None,
     statistics: bool,
     no_standalone: bool,
+    connectivity: str,
 ) -> None:
     """Run the network in CONFIG on every installed backend and report its agreement with Numba.
 
     Spike-exact backends must give the reference's spikes (and sampled state and weights);
-    the others are compared by rate, ISI CV and ISI distribution. Exit status 1 on disagreement.
+    the others are compared by rate, ISI CV and ISI distribution, and so is every backend with
+    --connectivity native (each then draws its own synapses). Exit status 1 on disagreement.
     """
     from ..verify import format_report, installed_variants, verify
 
@@ -65,6 +74,7 @@ def verify_command(
         variants=variants,
         record=settings.record,
         statistics=True if statistics else None,
+        connectivity=connectivity,
     )
     click.echo(format_report(report))
     if not report.passed:

@@ -16,9 +16,18 @@ from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ...lowering import lower_dendrites, phase_infos, phase_steps, source_spikes
 from ..base import Backend, Capability, Compilation, Runnable
+from ..native import native_projections, without
 from ..options import base_versions
 from . import devices
-from .lowering import BACKEND, Plan, lower, phase_plan, single_phase_plan, weights_in_resolve_order
+from .lowering import (
+    BACKEND,
+    NATIVE_CONNECTORS,
+    Plan,
+    lower,
+    phase_plan,
+    single_phase_plan,
+    weights_in_resolve_order,
+)
 from .network import STATE_NAMES, Objects, build_objects
 
 
@@ -26,7 +35,10 @@ class Brian2Backend(Backend):
     """Brian2 (the field's reference simulator) and brian2cuda (GPU).
 
     Options of :meth:`compile`, besides those every backend takes (``dt`` in ms, ``numerics``,
-    ``seed``, ``record``, ``progress``):
+    ``seed``, ``record``, ``progress``, ``connectivity``; with ``connectivity="native"`` Brian2
+    draws ``FixedProbability`` with ``connect(p=…)`` and ``FixedNumberPre``/``FixedNumberPost``
+    with ``sample(N, size=n)`` itself, on every device, from a seed derived from the compile
+    seed; ``FixedTotalNumber`` and ``with_replacement=True`` are refused):
 
     device : {"runtime", "cpp_standalone", "cuda_standalone"}
         ``runtime`` runs from Python (Cython when a C++ compiler works, else numpy; ``target``
@@ -72,6 +84,7 @@ class Brian2Backend(Backend):
             Capability.RECORD_STATE,
             Capability.RECORD_WEIGHTS,
             Capability.SPIKE_EXACT,
+            Capability.NATIVE_CONNECTIVITY,
         }
     )
 
@@ -114,10 +127,14 @@ class Brian2Backend(Backend):
         }
 
     def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
-        """The point-neuron network (dendrites lowered) and its Brian2 plan."""
+        """The point-neuron network (dendrites lowered, natively generated projections left
+        out) and its Brian2 plan."""
         o = compiled.options
-        lowered = _point_neurons(compiled.network, o.dt, o.seed)
-        return {"lowered": lowered, "plan": lower(lowered, o.dt, o.numerics, o.seed)}
+        native = native_projections(
+            compiled.network, o.connectivity, backend=BACKEND, connectors=NATIVE_CONNECTORS
+        )
+        lowered = _point_neurons(without(compiled.network, native), o.dt, o.seed)
+        return {"lowered": lowered, "plan": lower(lowered, o.dt, o.numerics, o.seed, native)}
 
     def _runnable(
         self,
@@ -190,6 +207,7 @@ class Brian2Runnable(Runnable):
         state: dict[str, np.ndarray] | None,
         weights: dict,
         timings: dict,
+        native: dict[str, int] | None = None,
     ) -> Any:
         from ...results import SpikeTrains, StateTrace
 
@@ -223,7 +241,10 @@ class Brian2Runnable(Runnable):
                     dt=dt,
                 )
                 column += size
-        meta = self.meta(n_steps=int(starts[-1]), timings=timings, device=self.device, target=self.target)
+        extra = {"native_synapses": native} if native else {}
+        meta = self.meta(
+            n_steps=int(starts[-1]), timings=timings, device=self.device, target=self.target, **extra
+        )
         phases = phase_infos(schedule, starts)
         return self.recording(
             populations=sizes, spikes=trains, state=traces, weights=weights, phases=phases, meta=meta
@@ -326,9 +347,10 @@ class RuntimeRunnable(Brian2Runnable):
                 if g.plastic
             }
             snapshots = {index: np.asarray(m.w[:], dtype=np.float64).T for index, m in objs.snapshots.items()}
+            native = {g.projection: int(len(s)) for g, s in zip(plan.native, objs.native, strict=True)}
         weights = self._phase_weights(schedule, final, snapshots)
         timings = {**self.timings, "loop_s": loop_s}
-        return self._recording(schedule, spikes, state, weights, timings)
+        return self._recording(schedule, spikes, state, weights, timings, native)
 
 
 class StandaloneRunnable(Brian2Runnable):
@@ -419,9 +441,10 @@ class StandaloneRunnable(Brian2Runnable):
             index: read(entry).reshape(-1, count).astype(np.float64)
             for index, (entry, count) in files["snapshots"].items()
         }
+        native = {name: int(read(entry).size) for name, entry in files["native"].items()}
         weights = self._phase_weights(self._built_for, final, snapshots)
         timings = {**self.timings, "loop_s": times["loop_s"], "run_s": times["run_s"]}
-        return self._recording(self._built_for, spikes, state, weights, timings)
+        return self._recording(self._built_for, spikes, state, weights, timings, native)
 
 
 def _point_neurons(network: Network, dt: float, seed: int) -> Network:
@@ -446,7 +469,14 @@ def _result_files(dev: Any, objs: Objects, plan: Plan) -> dict[str, Any]:
     def entry(var: Any) -> tuple[str, Any]:
         return dev.get_array_filename(var), var.dtype
 
-    files: dict[str, Any] = {"spikes": {}, "state": {}, "weights": {}, "snapshots": {}, "state_count": 0}
+    files: dict[str, Any] = {
+        "spikes": {},
+        "state": {},
+        "weights": {},
+        "snapshots": {},
+        "state_count": 0,
+        "native": {},
+    }
     for group, monitor in (("neurons", objs.spikes_neurons), ("sources", objs.spikes_sources)):
         if monitor is not None:
             files["spikes"][group] = (entry(monitor.variables["t"]), entry(monitor.variables["i"]))
@@ -459,6 +489,8 @@ def _result_files(dev: Any, objs: Objects, plan: Plan) -> dict[str, Any]:
     for index, monitor in objs.snapshots.items():
         count = int(np.count_nonzero(plan.groups[index].projection >= 0))
         files["snapshots"][index] = (entry(monitor.variables["w"]), count)
+    for group, synapses in zip(plan.native, objs.native, strict=True):
+        files["native"][group.projection] = entry(synapses.variables["w"])
     return files
 
 

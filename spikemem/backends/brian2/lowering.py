@@ -26,9 +26,12 @@ import numpy as np
 
 from ...ir import STDP, IF_curr_delta, IF_curr_exp, SpikeSourceArray, SpikeSourcePoisson
 from ...ir.cells import DiscreteLIF
+from ...ir.connectivity import delay_steps
 from ...ir.dendrites import DendriticNeuron
+from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
 from ...lowering import Flat, Registry, flatten, phase_steps
+from ..native import indices, native_seed
 from . import codegen
 from .translation import NEURON_CONSTANTS, SOURCE_CELLS
 
@@ -178,6 +181,132 @@ class SynapseGroup:
 
 
 @dataclass
+class NativeGroup:
+    """One ``Synapses`` object whose synapses Brian2 draws itself (``connectivity="native"``).
+
+    Attributes
+    ----------
+    name : str
+        Brian2 object name (``"native_<k>"``).
+    projection : str
+        The IR projection.
+    source : {"neurons", "sources"}
+        Presynaptic group; the synapses connect its slice ``pre`` to the slice ``post`` of
+        ``neurons`` (start, stop), so that ``i`` and ``j`` are positions within the projection.
+    receptor : {"e", "i"}
+        Target buffer family.
+    delay : int
+        Delay (steps, >= 1).
+    weight : float
+        The projection's weight (nA; mV onto delta cells).
+    connect : dict
+        Keywords of ``Synapses.connect`` (see :func:`connect_arguments`).
+    """
+
+    name: str
+    projection: str
+    source: str
+    pre: tuple[int, int]
+    post: tuple[int, int]
+    receptor: str
+    delay: int
+    weight: float
+    connect: dict
+
+    @property
+    def order(self) -> int:
+        """Schedule order of the transmission pathway (as :attr:`SynapseGroup.order`)."""
+        return 0 if self.source == "neurons" else 1
+
+
+NATIVE_CONNECTORS = ("FixedProbability", "FixedNumberPre", "FixedNumberPost")
+"""Random connectors Brian2 generates itself (``FixedTotalNumber`` has no ``connect`` form)."""
+
+
+def connect_arguments(connector: Any, n_pre: int, n_post: int, owner: str) -> dict:
+    """The ``Synapses.connect`` keywords that draw ``connector`` between ``n_pre`` and ``n_post``
+    neurons: ``p=`` for ``FixedProbability`` (``condition="i != j"`` without self-connections)
+    and ``sample(N, size=n)`` generator expressions for the fixed numbers (without
+    self-connections: a sample of ``N - 1`` positions that skips the row's own position).
+    ``p`` and ``n`` are passed by name (``p_native``, ``n_native`` in the ``namespace`` keyword),
+    so the generated code does not depend on them and Brian2's compiled-code cache serves every
+    value.
+
+    Raises
+    ------
+    UnsupportedFeature
+        For ``with_replacement=True`` (``sample`` draws without replacement) and for
+        ``allow_self_connections=False`` when some rows have no position to skip (more rows
+        than candidates).
+    """
+    if connector.kind == "FixedProbability":
+        args: dict = {"p": "p_native", "namespace": {"p_native": float(connector.p)}}
+        if not connector.allow_self_connections:
+            args["condition"] = "i != j"
+        return args
+    pre_rows = connector.kind == "FixedNumberPre"  # each post neuron j draws its pre neurons
+    outer, inner = ("j", "i") if pre_rows else ("i", "j")
+    size, rows = (n_pre, n_post) if pre_rows else (n_post, n_pre)
+    pool = "N_pre" if pre_rows else "N_post"
+    if connector.with_replacement:
+        raise UnsupportedFeature(
+            f"{owner}: {connector.kind} with with_replacement=True "
+            "(Brian2's sample() draws without replacement)",
+            BACKEND,
+            ("numba", "nest"),
+        )
+    namespace = {"n_native": int(connector.n)}
+    if connector.allow_self_connections:
+        return {inner: f"k for k in sample({pool}, size=n_native)", "namespace": namespace}
+    if rows > size:
+        raise UnsupportedFeature(
+            f"{owner}: {connector.kind} with allow_self_connections=False and more rows ({rows}) than "
+            f"candidates ({size})",
+            BACKEND,
+            ("numba",),
+        )
+    expression = f"k + int(k >= {outer}) for k in sample({pool} - 1, size=n_native)"
+    return {inner: expression, "namespace": namespace}
+
+
+def native_groups(projections: tuple, flat: Flat) -> list[NativeGroup]:
+    """The :class:`NativeGroup` of every projection Brian2 generates itself (``projections``,
+    on whole populations or contiguous views), with ``flat``'s layout and delay rule."""
+    groups = []
+    for k, proj in enumerate(projections):
+        owner = f"Projection {proj.name!r}"
+        from_source = flat.offsets[proj.pre.population.name] >= flat.n_dynamic
+        pre = _span(proj.pre, flat, flat.n_dynamic if from_source else 0, owner)
+        post = _span(proj.post, flat, 0, owner)
+        steps = int(delay_steps(np.array([float(proj.delay)]), flat.dt, owner=owner)[0])
+        groups.append(
+            NativeGroup(
+                name=f"native_{k}",
+                projection=proj.name,
+                source="sources" if from_source else "neurons",
+                pre=pre,
+                post=post,
+                receptor="e" if proj.receptor == "excitatory" else "i",
+                delay=steps,
+                weight=float(proj.weight),
+                connect=connect_arguments(proj.connector, pre[1] - pre[0], post[1] - post[0], owner),
+            )
+        )
+    return groups
+
+
+def _span(side: Any, flat: Flat, group_offset: int, owner: str) -> tuple[int, int]:
+    """(start, stop) of a projection side within its Brian2 group (a contiguous slice)."""
+    chosen = indices(side)
+    start = flat.offsets[side.population.name] - group_offset + int(chosen[0])
+    if np.any(np.diff(chosen) != 1):
+        raise UnsupportedFeature(
+            f"connectivity='native' on {owner}: a view that is not a contiguous slice", BACKEND, ("numba",)
+        )
+    return start, start + int(chosen.size)
+
+
+@dataclass
 class Plan:
     """Everything needed to build the Brian2 network, as numpy arrays."""
 
@@ -192,6 +321,9 @@ class Plan:
     plastic: list[str]
     weight_index: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = field(default_factory=dict)
     state_variables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    native: list[NativeGroup] = field(default_factory=list)
+    native_seed: int = 0
+    """Seed of Brian2's random numbers for the :attr:`native` groups."""
 
     def neuron_model(self) -> str:
         """Equations of the NeuronGroup."""
@@ -202,8 +334,10 @@ class Plan:
         return codegen.neuron_update(self.depth_e, self.depth_i)
 
 
-def lower(network: Network, dt: float, numerics: str, seed: int) -> Plan:
-    """Lower ``network`` at time step ``dt`` (ms) into a :class:`Plan`.
+def lower(network: Network, dt: float, numerics: str, seed: int, native: tuple = ()) -> Plan:
+    """Lower ``network`` at time step ``dt`` (ms) into a :class:`Plan`; the projections in
+    ``native`` (whose populations ``network`` holds, the projections not) become
+    :class:`NativeGroup` objects drawn by Brian2 (:func:`native_groups`).
 
     Raises
     ------
@@ -221,7 +355,8 @@ def lower(network: Network, dt: float, numerics: str, seed: int) -> Plan:
     }
     constants["sub"] = np.ascontiguousarray(flat.subtractive, dtype=np.float64)
     groups, plastic, weight_index = _synapse_groups(network, flat, dt)
-    depth = {r: max([g.delay for g in groups if g.receptor == r], default=1) for r in ("e", "i")}
+    natives = native_groups(native, flat)
+    depth = {r: max([g.delay for g in [*groups, *natives] if g.receptor == r], default=1) for r in ("e", "i")}
     return Plan(
         flat=flat,
         neuron_constants=constants,
@@ -234,6 +369,8 @@ def lower(network: Network, dt: float, numerics: str, seed: int) -> Plan:
         plastic=plastic,
         weight_index=weight_index,
         state_variables={p.name: p.cell.state_variables for p in network.populations},
+        native=natives,
+        native_seed=native_seed(seed, "brian2"),
     )
 
 

@@ -8,6 +8,8 @@ same structure, so Brian2's Cython cache serves them without recompiling.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,7 @@ class Objects:
     neurons: Any = None
     sources: Any = None
     synapses: list = field(default_factory=list)
+    native: list = field(default_factory=list)
     spikes_neurons: Any = None
     spikes_sources: Any = None
     state: Any = None
@@ -132,8 +135,50 @@ def build_objects(
                 )
                 objs.snapshots[index] = monitor
                 members.append(monitor)
+    with _seeded(b2, plan.native_seed, runtime=spikes is None, active=bool(plan.native)):
+        for native in plan.native:
+            source = objs.neurons if native.source == "neurons" else objs.sources
+            synapses = _native_synapses(b2, native, source, objs.neurons, clock)
+            objs.native.append(synapses)
+            members.append(synapses)
     objs.network = b2.Network(*members, name="spikemem_network")
     return objs
+
+
+@contextlib.contextmanager
+def _seeded(b2: Any, seed: int, *, runtime: bool, active: bool) -> Iterator[None]:
+    """Seed Brian2's random numbers for the native connectors (when ``active``). On the runtime
+    device ``brian2.seed`` also reseeds numpy's global generator, whose state is put back
+    afterwards; a standalone device records the seed in its project."""
+    if not active:
+        yield
+        return
+    state = np.random.get_state() if runtime else None
+    b2.seed(seed)
+    try:
+        yield
+    finally:
+        if state is not None:
+            np.random.set_state(state)
+
+
+def _native_synapses(b2: Any, native: Any, source: Any, target: Any, clock: Any) -> Any:
+    """The Synapses of one :class:`~.lowering.NativeGroup`: Brian2 draws the synapses between
+    the projection's slices of ``source`` and ``target`` (``connect`` with ``p=`` or ``sample``)."""
+    synapses = b2.Synapses(
+        source[native.pre[0] : native.pre[1]],
+        target[native.post[0] : native.post[1]],
+        model=codegen.SYNAPSE_MODEL_STATIC,
+        on_pre={"tx": codegen.transmit(native.receptor, native.delay)},
+        delay={"tx": 0 * b2.ms},
+        clock=clock,
+        namespace={},
+        name=native.name,
+    )
+    synapses.connect(**native.connect)
+    synapses.w = native.weight
+    synapses.tx.order = native.order
+    return synapses
 
 
 def libm_exp(b2: Any) -> Any:

@@ -27,6 +27,7 @@ import time
 import warnings
 from typing import Any
 
+from ...ir.connectors import FixedTotalNumber
 from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
@@ -34,7 +35,7 @@ from ..base import Capability, Compilation
 from ..options import base_versions
 from ..pynn.backend import PYNN_CAPABILITIES, PlannedRunnable, PyNNBackend
 from ..pynn.build import build, read_recording, run_phases
-from ..pynn.lowering import NEST, NetworkPlan, ProjectionPlan
+from ..pynn.lowering import NEST, ConnectorPlan, NetworkPlan, ProjectionPlan
 
 BACKEND = "nest"
 
@@ -109,7 +110,10 @@ class NestRunnable(PlannedRunnable):
         plan = self._plan(schedule)
         sim = self.sim if self.sim is not None else import_pynn_nest()
         o = self.options
-        max_delay = max([float(p.sim_delay_steps.max()) for p in plan.projections if p.size] + [1.0]) * o.dt
+        max_delay = (
+            max([float(p.sim_delay_steps.max()) for p in plan.projections if p.sim_delay_steps.size] + [1.0])
+            * o.dt
+        )
         started = time.perf_counter()
         pynn_logger = logging.getLogger("PyNN")
         level = pynn_logger.level
@@ -129,7 +133,8 @@ class NestRunnable(PlannedRunnable):
                 )
             try:
                 _grid_spike_generators()
-                built = build(sim, plan, connector_override=_bulk_static_list(sim))
+                native: dict[str, int] = {}
+                built = build(sim, plan, connector_override=_bulk_static_list(sim, native))
                 _initialise_delta_cells(plan, built)
                 setup_s = time.perf_counter() - started
                 toggles = any(ph.plastic is not None for ph in plan.phases)
@@ -148,6 +153,7 @@ class NestRunnable(PlannedRunnable):
                     loop_s=loop_s,
                     notes=list(plan.notes),
                     mpi={"rank": int(sim.rank()), "processes": int(sim.num_processes())},
+                    **({"native_synapses": native} if native else {}),
                 )
                 return read_recording(plan, built, weights=weights, phases=phases, meta=meta)
             finally:
@@ -163,7 +169,11 @@ class NestBackend(PyNNBackend):
     (ignored), ``threads`` (NEST threads per process, default 1), ``stdp`` (``"exact"``,
     the default: refuse an STDP rule whose weights NEST's ``stdp_synapse`` would not reproduce;
     ``"approximate"``: run it with NEST's semantics and a warning stating the differences),
-    ``sim`` (a PyNN module to use instead of ``pyNN.nest``, for tests).
+    ``sim`` (a PyNN module to use instead of ``pyNN.nest``, for tests), ``connectivity``
+    (``"native"``: ``FixedProbability``, ``FixedNumberPre``, ``FixedNumberPost`` and
+    ``FixedTotalNumber`` become NEST's ``pairwise_bernoulli``, ``fixed_indegree``,
+    ``fixed_outdegree`` and ``fixed_total_number`` rules, drawn by NEST from the kernel seed
+    that ``setup`` derives from the compile seed).
 
     NEST reproduces an STDP rule exactly when it is dendritic with ``zero_lag="ignore"``,
     per-event clipping and ``w_min = 0``, on an excitatory projection from neurons onto
@@ -175,7 +185,7 @@ class NestBackend(PyNNBackend):
     name = BACKEND
     dialect = NEST
     runnable = NestRunnable
-    capabilities = PYNN_CAPABILITIES | {Capability.NUMERICS_EXACT}
+    capabilities = PYNN_CAPABILITIES | {Capability.NUMERICS_EXACT, Capability.NATIVE_CONNECTIVITY}
 
     def __init__(self) -> None:
         import_pynn_nest_spec()
@@ -208,6 +218,8 @@ class NestBackend(PyNNBackend):
             raise IRValidationError("compile", "threads", threads, "an integer >= 1")
         if stdp not in ("exact", "approximate"):
             raise IRValidationError("compile", "stdp", stdp, "'exact' or 'approximate'")
+        if options.connectivity == "native":
+            _check_total_number(compiled.network)
         return {"threads": threads, "stdp_exact": stdp == "exact", "sim": sim}
 
     def _check_network(self, network: Network) -> None:
@@ -221,6 +233,19 @@ def import_pynn_nest_spec() -> None:
     for module in ("nest", "pyNN"):
         if find_spec(module) is None:
             raise ImportError(f"the nest backend needs {module}: pip install 'spikemem[nest]'")
+
+
+def _check_total_number(network: Network) -> None:
+    """NEST's ``fixed_total_number`` rule always allows a pair twice (multapses)."""
+    for proj in network.projections:
+        if isinstance(proj.connector, FixedTotalNumber) and not proj.connector.with_replacement:
+            raise UnsupportedFeature(
+                f"connectivity='native' on projection {proj.name!r}: FixedTotalNumber with "
+                "with_replacement=False (NEST's fixed_total_number rule may draw a pair twice; "
+                "set with_replacement=True or use connectivity='resolved')",
+                BACKEND,
+                ("numba",),
+            )
 
 
 def _check_tau_minus(network: Network) -> None:
@@ -286,10 +311,12 @@ class _tics:  # noqa: N801 - used as a context manager
             del self.state.clear  # back to the class's method
 
 
-def _bulk_static_list(sim: Any) -> Any:
+def _bulk_static_list(sim: Any, native_counts: dict[str, int] | None = None) -> Any:
     """A connector factory for :func:`..pynn.build.build`: static ``FromList`` projections are
     created by one ``nest.Connect`` on arrays instead of pyNN.nest's post-neuron-by-post-neuron
-    loop (CUBA with 4000 neurons: 0.3 s instead of 7 s). Plastic projections keep pyNN's path
+    loop (CUBA with 4000 neurons: 0.3 s instead of 7 s), natively drawn ones by one
+    ``nest.Connect`` with NEST's rule (their synapse counts go to ``native_counts``, by
+    projection name, from the kernel's connection count). Plastic projections keep pyNN's path
     (its STDP parameter handling)."""
     try:
         from pyNN.connectors import Connector
@@ -328,12 +355,59 @@ def _bulk_static_list(sim: Any) -> Any:
             projection._connections = None
             projection._simulator.state.stale_connection_cache = True
 
+    class NativeRule(Connector):
+        """One of NEST's own connection rules (``connectivity="native"``): NEST draws the
+        synapses with its kernel random numbers (seeded from the compile seed by ``setup``);
+        weight in PyNN units (converted as :class:`BulkStaticList` does), delay in ms."""
+
+        def __init__(self, rule: dict, weight: float, delay: float) -> None:
+            super().__init__(safe=False)
+            self.rule, self.weight, self.delay = rule, weight, delay
+
+        def connect(self, projection: Any) -> None:
+            import nest
+
+            scale = 1000.0 * getattr(projection.post.celltype, "receptor_scale", 1.0)
+            syn = {
+                "synapse_model": projection.nest_synapse_model,
+                "synapse_label": projection.nest_synapse_label,
+                "weight": self.weight * scale,
+                "delay": self.delay,
+            }
+            before = int(nest.GetKernelStatus("num_connections"))
+            pre = projection.pre.node_collection
+            nest.Connect(pre, projection.post.node_collection, dict(self.rule), syn)
+            if native_counts is not None:
+                native_counts[projection.label] = int(nest.GetKernelStatus("num_connections")) - before
+            # every pre neuron may have synapses: pyNN's own path lists them from GetConnections,
+            # which takes longer than drawing them
+            projection._sources.update(pre.tolist())
+            projection._connections = None
+            projection._simulator.state.stale_connection_cache = True
+
     def factory(plan: ProjectionPlan) -> Any:
+        if plan.connector.native:
+            return NativeRule(nest_rule(plan.connector), plan.synapse.weight, plan.synapse.delay)
         if plan.connector.kind != "FromList" or plan.plastic:
             return None
         return BulkStaticList(plan.connector.rows)
 
     return factory
+
+
+def nest_rule(connector: ConnectorPlan) -> dict[str, Any]:
+    """NEST's connection rule for a native connector: ``pairwise_bernoulli``, ``fixed_indegree``
+    (``FixedNumberPre``), ``fixed_outdegree`` (``FixedNumberPost``) or ``fixed_total_number``;
+    ``allow_autapses`` is ``allow_self_connections`` and ``allow_multapses`` ``with_replacement``."""
+    rule: dict[str, Any] = {"allow_autapses": bool(connector.allow_self_connections)}
+    if connector.kind == "FixedProbability":
+        return {**rule, "rule": "pairwise_bernoulli", "p": float(connector.p), "allow_multapses": False}
+    name, key = {
+        "FixedNumberPre": ("fixed_indegree", "indegree"),
+        "FixedNumberPost": ("fixed_outdegree", "outdegree"),
+        "FixedTotalNumber": ("fixed_total_number", "N"),
+    }[connector.kind]
+    return {**rule, "rule": name, key: int(connector.n), "allow_multapses": bool(connector.with_replacement)}
 
 
 def _grid_spike_generators() -> None:

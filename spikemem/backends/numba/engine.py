@@ -61,6 +61,8 @@ class NumbaBackend(Backend):
     With ``numerics="spinnaker-fixed"`` (one thread), ``fixed_point_scheme`` (``"host"``, the
     default, or ``"7.4.1"``; :data:`.fixed_point.SCHEMES`) picks the generation of sPyNNaker's
     arithmetic.
+    ``connectivity="native"`` is accepted and is the resolved connectivity: Numba runs on the
+    host that draws the synapses.
     """
 
     name = BACKEND
@@ -82,6 +84,7 @@ class NumbaBackend(Backend):
             Capability.RECORD_WEIGHTS,
             Capability.RECORD_WEIGHTS_BOARD,
             Capability.SPIKE_EXACT,
+            Capability.NATIVE_CONNECTIVITY,  # the host: native connectivity is the resolved one
         }
     )
 

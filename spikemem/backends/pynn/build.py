@@ -45,6 +45,16 @@ def _connector(sim: Any, plan: ProjectionPlan) -> Any:
         return sim.OneToOneConnector()
     if connector.kind == "AllToAll":
         return sim.AllToAllConnector(allow_self_connections=connector.allow_self_connections)
+    if connector.kind == "FixedProbability":
+        return sim.FixedProbabilityConnector(
+            connector.p, allow_self_connections=connector.allow_self_connections
+        )
+    if connector.native:  # the simulator draws the synapses (its own random numbers, no host list)
+        return getattr(sim, f"{connector.kind}Connector")(
+            connector.n,
+            allow_self_connections=connector.allow_self_connections,
+            with_replacement=connector.with_replacement,
+        )
     rows = connector.rows if connector.rows is not None else np.zeros((0, 4))
     return sim.FromListConnector(np.asarray(rows, dtype=np.float64), column_names=["weight", "delay"])
 
@@ -106,9 +116,10 @@ def build(
             pop.record(variables)
     for proj_plan in plan.projections:
         connector = connector_override(proj_plan) if connector_override is not None else None
+        pre, post = built.populations[proj_plan.pre], built.populations[proj_plan.post]
         built.projections[proj_plan.name] = sim.Projection(
-            built.populations[proj_plan.pre],
-            built.populations[proj_plan.post],
+            pre if proj_plan.pre_view is None else pre[proj_plan.pre_view],
+            post if proj_plan.post_view is None else post[proj_plan.post_view],
             connector if connector is not None else _connector(sim, proj_plan),
             synapse_type=_synapse(sim, proj_plan, stdp_options or {}),
             receptor_type=proj_plan.receptor,

@@ -59,6 +59,7 @@ from ...ir.projection import Projection
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
 from ...lowering import flatten, phase_steps, source_spikes
+from ..native import indices, native_projections
 
 __all__ = [
     "NEST",
@@ -153,6 +154,8 @@ class Dialect:
     state_sample_offset: int = 0
     current_after_arrivals: bool = False
     delta_weight_unit: float = 1.0
+    native_connectors: tuple[str, ...] = ()
+    """Random connectors the simulator generates itself under ``connectivity="native"``."""
 
 
 SPINNAKER = Dialect(
@@ -168,6 +171,7 @@ SPINNAKER = Dialect(
     stdp_exact=True,
     state_variables={"v": "v"},
     state_sample_offset=0,
+    native_connectors=("FixedProbability", "FixedNumberPre", "FixedNumberPost"),
 )
 """sPyNNaker 1!7.4.1: spikes are recorded at the step in which they are emitted and a delay of
 ``d`` steps delivers in step ``t + d`` (as the reference); STDP is dendritic (``backprop``),
@@ -201,6 +205,7 @@ NEST = Dialect(
     current_after_arrivals=True,
     delta_weight_unit=1e-3,
     state_sample_offset=1,
+    native_connectors=("FixedProbability", "FixedNumberPre", "FixedNumberPost", "FixedTotalNumber"),
 )
 """NEST 3.10 through pyNN.nest 0.13 (``spike_precision="on_grid"``): ``iaf_psc_exp`` /
 ``iaf_psc_delta`` integrate exactly, but a spike whose threshold crossing is detected at the
@@ -257,18 +262,39 @@ class ConnectorPlan:
 
     Attributes
     ----------
-    kind : {"OneToOne", "AllToAll", "FromList"}
-        PyNN connector class (without the ``Connector`` suffix).
+    kind : str
+        PyNN connector class (without the ``Connector`` suffix): ``"OneToOne"``, ``"AllToAll"``,
+        ``"FromList"``, or under ``connectivity="native"`` ``"FixedProbability"``,
+        ``"FixedNumberPre"``, ``"FixedNumberPost"``, ``"FixedTotalNumber"`` (drawn by the
+        simulator).
     allow_self_connections : bool
-        For ``AllToAll``.
+        For ``AllToAll`` and the native connectors.
     rows : ndarray or None
         ``FromList``: ``(n, 4)`` array of ``(pre, post, weight, delay)`` with indices in the
         parent populations, weights in PyNN units (signed per the dialect) and delays in ms.
+    p : float or None
+        ``FixedProbability``: connection probability.
+    n : int or None
+        Fixed-number connectors: the number of synapses (per post neuron, per pre neuron, in all).
+    with_replacement : bool
+        Fixed-number connectors: whether a pair may be drawn twice.
     """
 
     kind: str
     allow_self_connections: bool = True
     rows: np.ndarray | None = None
+    p: float | None = None
+    n: int | None = None
+    with_replacement: bool = False
+
+    @property
+    def native(self) -> bool:
+        """True when the simulator draws the synapses (no host synapse list)."""
+        return self.kind in NATIVE_KINDS
+
+
+NATIVE_KINDS = ("FixedProbability", "FixedNumberPre", "FixedNumberPost", "FixedTotalNumber")
+"""Connector kinds a simulator draws itself (``connectivity="native"``)."""
 
 
 @dataclass
@@ -317,7 +343,8 @@ class ProjectionPlan:
         The synapse type.
     pre_ids, post_ids : ndarray of int
         Parent-population indices of every synapse in the order of
-        :func:`spikemem.ir.connectivity.resolve` (the order of weight snapshots).
+        :func:`spikemem.ir.connectivity.resolve` (the order of weight snapshots); empty for a
+        natively drawn projection (its delays then hold its one delay).
     weight_unit : float
         What one IR weight unit reads back as from the simulator (see
         :attr:`Dialect.delta_weight_unit`).
@@ -325,6 +352,9 @@ class ProjectionPlan:
         Delays in reference steps (resolve order).
     sim_delay_steps : ndarray of int
         Delays in simulator steps (after the dialect's offset and the one-step minimum).
+    pre_view, post_view : ndarray of int or None
+        A natively drawn projection on a view: the sorted parent indices of the view (the
+        projection connects ``population[view]``); ``None`` for the whole population.
     """
 
     name: str
@@ -338,6 +368,8 @@ class ProjectionPlan:
     delay_steps: np.ndarray
     sim_delay_steps: np.ndarray
     weight_unit: float = 1.0
+    pre_view: np.ndarray | None = None
+    post_view: np.ndarray | None = None
 
     @property
     def plastic(self) -> bool:
@@ -703,6 +735,7 @@ def lower_network(
     seed: int,
     record: RecordSpec,
     stdp_exact: bool = True,
+    connectivity: str = "resolved",
 ) -> NetworkPlan:
     """Lower ``network`` run with ``schedule`` for ``dialect``.
 
@@ -724,6 +757,9 @@ def lower_network(
         What to record; every state variable must have a PyNN counterpart in the dialect.
     stdp_exact : bool
         See :func:`lower_plasticity` (``exact``).
+    connectivity : {"resolved", "native"}
+        ``"native"``: projections with a random connector of :attr:`Dialect.native_connectors`
+        get the simulator's own connector (:mod:`spikemem.backends.native`).
 
     Returns
     -------
@@ -741,7 +777,14 @@ def lower_network(
     ctx = _Context(dialect=dialect, dt=dt, seed=seed, network=network, stdp_exact=stdp_exact)
     ctx.sources = _source_times(network, schedule, dt, seed, dialect, ctx)
     populations = [lower_cell(pop.cell, pop, ctx) for pop in network.populations]
-    projections = [_lower_projection(proj, ctx) for proj in network.projections]
+    native = native_projections(
+        network,
+        connectivity,
+        backend=dialect.name,
+        connectors=dialect.native_connectors,
+        self_connections_between_populations=False,
+    )
+    projections = [_lower_projection(proj, ctx, proj in native) for proj in network.projections]
     starts = phase_steps(schedule, dt)
     phases = [
         PhasePlan(name=ph.name, start_step=int(starts[k]), stop_step=int(starts[k + 1]), plastic=ph.plastic)
@@ -798,11 +841,39 @@ def _source_times(
     return result
 
 
-def _lower_projection(projection: Projection, ctx: _Context) -> ProjectionPlan:
+def _native_connector(connector: Any) -> ConnectorPlan:
+    """The simulator's own connector for a random IR connector."""
+    if isinstance(connector, FixedProbability):
+        return ConnectorPlan(
+            kind=connector.kind, allow_self_connections=bool(connector.allow_self_connections), p=connector.p
+        )
+    return ConnectorPlan(
+        kind=connector.kind,
+        allow_self_connections=bool(connector.allow_self_connections),
+        n=int(connector.n),
+        with_replacement=bool(connector.with_replacement),
+    )
+
+
+def _host_synapses(projection: Projection, seed: int, native: bool) -> Synapses:
+    """The host's synapses of ``projection``; for a natively drawn one, no synapse but one
+    carrying its (scalar) weight and delay, so that delays are converted by the same rule."""
+    if not native:
+        return resolve(projection, seed)
+    empty = np.zeros(0, dtype=np.int64)
+    return Synapses(
+        pre=empty,
+        post=empty,
+        weight=np.array([float(projection.weight)]),
+        delay=np.array([float(projection.delay)]),
+    )
+
+
+def _lower_projection(projection: Projection, ctx: _Context, native: bool = False) -> ProjectionPlan:
     dialect, dt = ctx.dialect, ctx.dt
-    synapses = resolve(projection, ctx.seed)
+    synapses = _host_synapses(projection, ctx.seed, native)
     owner = f"Projection {projection.name!r}"
-    if synapses.size:
+    if synapses.delay.size:
         steps = delay_steps(synapses.delay, dt, owner=owner)
     else:
         steps = np.zeros(0, dtype=np.int64)
@@ -812,8 +883,9 @@ def _lower_projection(projection: Projection, ctx: _Context) -> ProjectionPlan:
     sim_steps = steps + shift
     clipped = sim_steps < 1
     if np.any(clipped):
+        count = "its" if native else int(clipped.sum())
         text = (
-            f"{owner}: {int(clipped.sum())} synapse(s) with a delay of {int(steps[clipped].min())} step(s) "
+            f"{owner}: {count} synapse(s) with a delay of {int(steps[clipped].min())} step(s) "
             f"from a neuron population cannot be expressed on {dialect.name} (its delays count from the "
             f"end of the spiking step); they were given 1 {dialect.name} step, so their spikes arrive "
             "one step later than in the reference engine"
@@ -840,7 +912,10 @@ def _lower_projection(projection: Projection, ctx: _Context) -> ProjectionPlan:
             dialect.name,
             ("numba",),
         )
-    connector = lower_connector(projection.connector, projection, synapses, weights, delays_ms)
+    if native:
+        connector = _native_connector(projection.connector)
+    else:
+        connector = lower_connector(projection.connector, projection, synapses, weights, delays_ms)
     if connector.kind != "FromList":
         synapse.weight = float(weights[0]) if weights.size else float(projection.weight) * sign
         synapse.delay = float(delays_ms[0]) if delays_ms.size else float(max(1, 1 + shift) * dt)
@@ -856,7 +931,14 @@ def _lower_projection(projection: Projection, ctx: _Context) -> ProjectionPlan:
         delay_steps=steps,
         sim_delay_steps=sim_steps,
         weight_unit=dialect.delta_weight_unit if post_kind == "IF_curr_delta" else 1.0,
+        pre_view=_view(projection.pre) if native else None,
+        post_view=_view(projection.post) if native else None,
     )
+
+
+def _view(side: Any) -> np.ndarray | None:
+    """Sorted parent indices of a view (``None`` for a whole population)."""
+    return None if isinstance(side, Population) else np.sort(indices(side))
 
 
 def check_numerics(numerics: str) -> str:
@@ -892,4 +974,5 @@ def lower_checked(
             seed=options.seed,
             record=options.record,
             stdp_exact=stdp_exact,
+            connectivity=getattr(options, "connectivity", "resolved"),
         )

@@ -22,6 +22,7 @@ from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.schedule import Schedule
 from ..base import Capability, Compilation
+from ..native import native_seed
 from ..options import base_versions
 from ..pynn.backend import PYNN_CAPABILITIES, PlannedRunnable, PyNNBackend
 from ..pynn.build import build, read_recording, run_phases
@@ -132,8 +133,15 @@ class SpiNNakerRunnable(PlannedRunnable):
         return self._session(self._plan(schedule), self.machine, stacklevel=4)
 
     def _population_options(self, pop: PopulationPlan) -> dict:
+        extra: dict[str, Any] = {}
         npc = self.neurons_per_core.get(pop.name)
-        return {"additional_parameters": {"neurons_per_core": npc}} if npc else {}
+        if npc:
+            extra["neurons_per_core"] = npc
+        if self.options.connectivity == "native" and not pop.source:
+            # the board draws a projection's synapses on the post population's cores, from
+            # this population seed (sPyNNaker refuses a connector rng for on-machine generation)
+            extra["seed"] = native_seed(self.seed, pop.name)
+        return {"additional_parameters": extra} if extra else {}
 
     def _session(self, plan: NetworkPlan, machine: MachineConfig, *, stacklevel: int = 3) -> Any:
         """One sPyNNaker session of ``plan`` on ``machine`` (the virtual-board warning points
@@ -160,6 +168,7 @@ class SpiNNakerRunnable(PlannedRunnable):
             sim.setup(**setup)
             try:
                 built = build(sim, plan, population_options=self._population_options)
+                on_machine = _generated_on_machine(plan, built)
                 setup_s = time.perf_counter() - started
                 loop_started = time.perf_counter()
                 weights, phases = run_phases(sim, plan, built, read_weights=o.record.weights and not virtual)
@@ -182,6 +191,7 @@ class SpiNNakerRunnable(PlannedRunnable):
                     virtual=virtual,
                     notes=list(plan.notes),
                     mapping=mapping.to_dict(),
+                    **({"generated_on_machine": on_machine} if on_machine else {}),
                 )
                 return read_recording(
                     plan, built, weights=weights, phases=phases, meta=meta, spikes_available=not virtual
@@ -200,14 +210,21 @@ class SpiNNakerBackend(PyNNBackend):
     ``$SPIKEMEM_SPINNAKER``, then ``~/.spynnaker.cfg``) — ``time_scale_factor``,
     ``neurons_per_core`` (int, or dict population -> int), ``run_dir`` (keep sPyNNaker's
     reports there; default a temporary folder removed after the run), ``mode`` (sPyNNaker
-    report mode: Production, Info, Debug) and ``sim`` (a PyNN module to use instead of
-    ``pyNN.spiNNaker``, for tests).
+    report mode: Production, Info, Debug), ``sim`` (a PyNN module to use instead of
+    ``pyNN.spiNNaker``, for tests) and ``connectivity`` (``"native"``: ``FixedProbability``,
+    ``FixedNumberPre`` and ``FixedNumberPost`` become sPyNNaker's connectors, whose synapses the
+    board generates from population seeds derived from the compile seed; ``meta
+    ["generated_on_machine"]`` says, per projection, whether sPyNNaker did generate them there).
     """
 
     name = BACKEND
     dialect = SPINNAKER
     runnable = SpiNNakerRunnable
-    capabilities = PYNN_CAPABILITIES | {Capability.NUMERICS_SPINNAKER, Capability.HARDWARE}
+    capabilities = PYNN_CAPABILITIES | {
+        Capability.NUMERICS_SPINNAKER,
+        Capability.HARDWARE,
+        Capability.NATIVE_CONNECTIVITY,
+    }
 
     def __init__(self) -> None:
         from importlib.util import find_spec
@@ -270,6 +287,20 @@ class SpiNNakerBackend(PyNNBackend):
             "progress": progress,
             "sim": sim,
         }
+
+
+def _generated_on_machine(plan: NetworkPlan, built: Any) -> dict[str, bool]:
+    """For every natively drawn projection, whether sPyNNaker generates its synapses on the
+    board (its connector's ``generate_on_machine``) rather than on the host."""
+    result = {}
+    for proj in plan.projections:
+        if not proj.connector.native:
+            continue
+        info = getattr(built.projections[proj.name], "_synapse_information", None)
+        connector = getattr(info, "connector", None)
+        check = getattr(connector, "generate_on_machine", None)
+        result[proj.name] = bool(check(info)) if check is not None else False
+    return result
 
 
 def _check_learning_phases(network: Network, schedule: Schedule) -> None:
