@@ -267,6 +267,7 @@ class NumbaSession:
                     self.enabled,
                     plastic_idx,
                     self.traces,
+                    np.zeros(0),  # no deferred (board) read-back copy in a session
                 ),
                 (every, record_ids, buffers[0], buffers[1], buffers[2], n_samples),
                 self.dendrites,
