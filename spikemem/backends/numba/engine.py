@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...ir.errors import IRValidationError
 from ...ir.schedule import Schedule
 from ..base import Backend, Capability, Compilation, Runnable
 from .fixed_runner import FixedRunnable, check_fixed
 from .layout import BACKEND, Layout, build_layout
+from .memory import check_compile_memory, check_weight_dtype
 from .parallel import check_threads
 from .runner import CHUNK_STEPS, execute
 from .versions import versions
@@ -27,11 +29,14 @@ class NumbaRunnable(Runnable):
         progress: bool | None,
         build_s: float,
         threads: int = 1,
+        weight_dtype: str = "float64",
     ) -> None:
         super().__init__(compiled, progress=progress, build_s=build_s)
         self.layout = layout
         self.threads = threads
         """Threads the step loop may use (the run uses fewer on small networks)."""
+        self.weight_dtype = weight_dtype
+        """Storage of the synapse weights (``"float64"`` or ``"float32"``)."""
 
     def _execute(self, schedule: Schedule) -> Any:
         return execute(self, schedule)
@@ -50,6 +55,12 @@ class NumbaBackend(Backend):
     (``None``: every core Numba may use, ``NUMBA_NUM_THREADS``; or an integer >= 1). Results
     are bit-identical for any number of threads (:mod:`.parallel`); a run uses at most one
     thread per :data:`~.parallel.MIN_NEURONS_PER_THREAD` neurons, so small networks run on one.
+    ``weight_dtype`` (``"float64"``, the default, or ``"float32"``: 4 bytes less per synapse;
+    weights are rounded to float32, so results may differ from float64's).
+
+    Compilation refuses, before drawing any synapse, a network whose tables would not fit in
+    the memory available, and every run refuses, before allocating its buffers, a recording that
+    would not (:class:`~spikemem.ir.MemoryBudgetError`; :mod:`.memory`).
     """
 
     name = BACKEND
@@ -73,30 +84,47 @@ class NumbaBackend(Backend):
     )
 
     def _check_options(
-        self, compiled: Compilation, *, progress: bool | None, threads: int | None = None
+        self,
+        compiled: Compilation,
+        *,
+        progress: bool | None,
+        threads: int | None = None,
+        weight_dtype: str = "float64",
     ) -> dict[str, Any]:
-        """Check ``threads`` (see the class docstring).
+        """Check ``threads`` and ``weight_dtype`` (see the class docstring).
 
         Raises
         ------
         IRValidationError
-            For a ``threads`` that is not ``None`` or an integer in ``[1, NUMBA_NUM_THREADS]``.
+            For a ``threads`` that is not ``None`` or an integer in ``[1, NUMBA_NUM_THREADS]``,
+            or a ``weight_dtype`` other than ``"float64"`` and ``"float32"`` (only ``"float64"``
+            with ``numerics="spinnaker-fixed"``).
         """
-        return {"progress": progress, "threads": check_threads(threads)}
+        weight_dtype = check_weight_dtype(weight_dtype)
+        if compiled.options.numerics == "spinnaker-fixed" and weight_dtype != "float64":
+            raise IRValidationError(
+                "compile", "weight_dtype", weight_dtype, "'float64' with numerics='spinnaker-fixed'"
+            )
+        return {"progress": progress, "threads": check_threads(threads), "weight_dtype": weight_dtype}
 
     def _lower(self, compiled: Compilation, settings: dict[str, Any]) -> dict[str, Any]:
         o = compiled.options
         if o.numerics == "spinnaker-fixed":  # sPyNNaker's fixed-point arithmetic: its own runner
             check_fixed(compiled.network)
             return {}
+        weight_dtype = settings["weight_dtype"]
+        check_compile_memory(compiled.network, compiled.schedule, dt=o.dt, weight_dtype=weight_dtype)
         # the delay-rounding warning points at the caller of compile
-        return {"layout": build_layout(compiled.network, o.dt, o.numerics, o.seed, stacklevel=6)}
+        layout = build_layout(compiled.network, o.dt, o.numerics, o.seed, stacklevel=6)
+        layout.synapses.weight = layout.synapses.weight.astype(weight_dtype, copy=False)
+        return {"layout": layout}
 
     def _runnable(self, compiled: Compilation, **keywords: Any) -> Runnable:
         """:class:`~.fixed_runner.FixedRunnable` for ``spinnaker-fixed`` (one thread), else
         :class:`NumbaRunnable`."""
         if compiled.options.numerics == "spinnaker-fixed":
             keywords.pop("threads", None)
+            keywords.pop("weight_dtype", None)
             return FixedRunnable(compiled, **keywords)
         return NumbaRunnable(compiled, **keywords)
 
