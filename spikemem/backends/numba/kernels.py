@@ -12,8 +12,7 @@ One call advances the network by whole steps; Python only runs between chunks. P
    source spikes of step ``t`` are appended;
 4. **plasticity**: arrivals of step ``t`` enter the STDP traces; potentiation for post arrivals,
    then depression for pre arrivals (clipped per event when asked);
-5. **send**: each spike adds its synapses' current weights to slot ``t + delay`` (with one
-   delay for every synapse, ``synapses[4] > 0``, to that one slot without loading the delays).
+5. **send**: each spike adds its synapses' current weights to slot ``t + delay``.
 """
 
 from __future__ import annotations
@@ -274,16 +273,6 @@ def sample_state(t, record, v, i_e, i_i, n_samples):
     return n_samples + 1
 
 
-@njit(cache=True, inline="always")
-def send_fixed(spiked, count, row_ptr, target, weight, ring_row):
-    """Stage 5 when every synapse has the same delay: add the weights of the ``count`` spikes'
-    synapses to their targets in ``ring_row`` (spike order, then synapse order)."""
-    for k in range(count):
-        s = spiked[k]
-        for e in range(row_ptr[s], row_ptr[s + 1]):
-            ring_row[target[e]] += weight[e]
-
-
 @njit(cache=True)
 def run_steps(
     t_begin, t_end, dt, neurons, segmentation, state, synapses, ring, sources, spike_buf, n_spikes,
@@ -297,7 +286,7 @@ def run_steps(
     v_thresh, v_reset, nref = neurons[9], neurons[10], neurons[11]
     segments, seg_params = segmentation
     v, i_e, i_i, refc = state
-    row_ptr, target, delay, weight, fixed_delay = synapses
+    row_ptr, target, delay, weight = synapses
     n_samples = record[4]
     dend_table, dend_state, dend_synapses = dendrites
     has_dendrites = dend_state[1].size > 0
@@ -334,19 +323,15 @@ def run_steps(
         count, n_spikes = collect_spikes(t, spiked, count, sources, spike_buf, n_spikes)
         learn(t, dt, spiked, count, plastic, weight)  # 4: plasticity, before the spikes are sent
         # 5: send
-        if fixed_delay > 0:  # one delay for every synapse: one ring row, no per-synapse delay load
-            send_fixed(spiked, count, row_ptr, target, weight, ring[(slot + fixed_delay) % n_slots])
-        else:
-            for k in range(count):
-                s = spiked[k]
-                for e in range(row_ptr[s], row_ptr[s + 1]):
-                    arrival = slot + delay[e]  # delay < n_slots: wrap by one compare, not a division
-                    if arrival >= n_slots:
-                        arrival -= n_slots
-                    ring[arrival, target[e]] += weight[e]
-        if has_dendrites:
-            for k in range(count):
-                send_to_segments(t, spiked[k], dend_synapses, dend_table[1], dend_state[0])
+        for k in range(count):
+            s = spiked[k]
+            for e in range(row_ptr[s], row_ptr[s + 1]):
+                arrival = slot + delay[e]  # delay < n_slots: wrap by one compare, not a division
+                if arrival >= n_slots:
+                    arrival -= n_slots
+                ring[arrival, target[e]] += weight[e]
+            if has_dendrites:
+                send_to_segments(t, s, dend_synapses, dend_table[1], dend_state[0])
         n_samples = sample_state(t, record, v, i_e, i_i, n_samples)  # end-of-step values
         t += 1
     return t, n_spikes, n_samples

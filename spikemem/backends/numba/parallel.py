@@ -174,7 +174,7 @@ def run_steps_parallel(
     v_thresh, v_reset, nref = neurons[9], neurons[10], neurons[11]
     segments, seg_params = segmentation
     v, i_e, i_i, refc = state
-    row_ptr, target, delay, weight, fixed_delay = synapses
+    row_ptr, target, delay, weight = synapses
     n_samples = record[4]
     dend_table, dend_state, dend_synapses = dendrites
     has_dendrites = dend_state[1].size > 0
@@ -219,22 +219,14 @@ def run_steps_parallel(
         count, n_spikes = collect_spikes(t, spiked, count, sources, spike_buf, n_spikes)
         learn(t, dt, spiked, count, plastic, weight)  # 4: plasticity (serial)
         # 5: send, in parallel over target partitions
-        fixed_slot = (slot + fixed_delay) % n_slots
         for p in prange(n_parts):
-            if fixed_delay > 0:  # one delay for every synapse: one ring row
-                ring_row = ring[fixed_slot]
-                for k in range(count):
-                    s = spiked[k]
-                    for e in range(part_ptr[s, p], part_ptr[s, p + 1]):
-                        ring_row[target[e]] += weight[e]
-            else:
-                for k in range(count):
-                    s = spiked[k]
-                    for e in range(part_ptr[s, p], part_ptr[s, p + 1]):
-                        arrival = slot + delay[e]
-                        if arrival >= n_slots:
-                            arrival -= n_slots
-                        ring[arrival, target[e]] += weight[e]
+            for k in range(count):
+                s = spiked[k]
+                for e in range(part_ptr[s, p], part_ptr[s, p + 1]):
+                    arrival = slot + delay[e]
+                    if arrival >= n_slots:
+                        arrival -= n_slots
+                    ring[arrival, target[e]] += weight[e]
         if has_dendrites:
             for k in range(count):
                 send_to_segments(t, spiked[k], dend_synapses, dend_table[1], dend_state[0])

@@ -109,14 +109,12 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     setup_s = time.perf_counter() - started
 
     step_loop, threads = _step_loop(layout, runnable.threads, ring.shape[1])
-    fixed_delay = _fixed_delay(syn.delay)
 
     def call(t0: int, t1: int) -> tuple[int, int, int]:
         sources = (step_pointers(src_steps, t0, t1), src_ids, t0)  # this chunk's pointers only
-        synapses = (syn.row_ptr, syn.target, syn.delay, weight, fixed_delay)
         return step_loop(
             t0, t1, layout.dt, _neuron_tuple(layout), (layout.neurons.segments, layout.neurons.seg_params), state,
-            synapses, ring, sources, (spk_step, spk_id, keep), n_spikes,
+            (syn.row_ptr, syn.target, syn.delay, weight), ring, sources, (spk_step, spk_id, keep), n_spikes,
             (hist[0], hist[1], plastic.fparams, plastic.iparams, enabled, plastic_idx, traces),
             (*record[:4], n_samples),
             dendrites,
@@ -175,13 +173,6 @@ def _step_loop(layout: Any, threads: int, n_targets: int) -> tuple[Any, int]:
         return parallel.run_steps_parallel(t0, t1, dt, neurons, segmentation, blocks, state, synapses, parts, *rest)
 
     return threaded, threads
-
-
-def _fixed_delay(delay: np.ndarray) -> int:
-    """The delay (steps) shared by every synapse, or 0 when they differ (or there are none)."""
-    if delay.size == 0 or int(delay.min()) != int(delay.max()):
-        return 0
-    return int(delay[0])
 
 
 def _dendrite_arrays(table: Any) -> tuple:

@@ -147,22 +147,3 @@ def test_float32_weights_are_opt_in_and_reported() -> None:
 def test_a_bad_weight_dtype_is_refused_by_name(bad: object) -> None:
     with pytest.raises(ir.IRValidationError, match=r"weight_dtype=.*'float64' or 'float32'"):
         spikemem.compile(feedforward(), backend="numba", weight_dtype=bad)
-
-
-def test_the_fixed_delay_send_gives_the_general_sends_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    from spikemem.networks import cuba_network
-
-    net = cuba_network(n=600, p=0.05, seed=3)
-    record = ir.RecordSpec(state={"exc": ("v", "isyn_exc", "isyn_inh")})
-    runnable = spikemem.compile(net, backend="numba", seed=3, record=record, threads=1, progress=False)
-    assert runner._fixed_delay(runnable.layout.synapses.delay) == 1  # CUBA: 0.1 ms = one step
-    fixed = runnable.run(200.0)
-    monkeypatch.setattr(runner, "_fixed_delay", lambda delay: 0)  # force the per-synapse delays
-    general = runnable.run(200.0)
-    assert fixed.spike_count() > 100
-    for name in fixed.spikes:
-        assert fixed.spikes[name] == general.spikes[name]
-    for variable in ("v", "isyn_exc", "isyn_inh"):
-        np.testing.assert_array_equal(
-            fixed.state["exc"].values[variable], general.state["exc"].values[variable]
-        )
