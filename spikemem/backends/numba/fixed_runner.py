@@ -21,7 +21,7 @@ from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ...lowering import flatten, phase_infos, phase_steps, source_spike_table
+from ...lowering import flatten, phase_infos, phase_steps, source_spikes, step_pointers
 from ...results import Recording, SpikeTrains, StateTrace
 from ..base import Compilation, Runnable
 from ..options import CompileOptions, run_meta
@@ -30,6 +30,8 @@ from .fixed_kernels import run_fixed_steps
 from .versions import versions
 
 NUMERICS = "spinnaker-fixed"
+CHUNK_TICKS = 20_000
+"""Ticks per kernel call (the source-spike pointers are built for one call at a time)."""
 _CONST_FIELDS = (
     "v_rest",
     "r_membrane",
@@ -154,7 +156,7 @@ def run_fixed(
         wint[mask] = fp.encode_weights(syn.weight[mask], int(column_value))
     starts = phase_steps(schedule, dt)
     n_steps = int(starts[-1])
-    src_ptr, src_gids = source_spike_table(network, schedule, flat, seed)
+    src_steps, src_gids = source_spikes(network, schedule, flat, seed)  # O(spikes)
     ring = np.zeros((syn.max_delay + 1, 2 * n_dyn), dtype=np.int64)
     state = (
         consts["v_init"].copy(),
@@ -181,21 +183,23 @@ def run_fixed(
     loop_started = time.perf_counter()
     t, n_spikes, n_samples = 0, 0, 0
     while t < n_steps:
+        stop = min(n_steps, t + CHUNK_TICKS)
+        src_ptr = step_pointers(src_steps, t, stop)  # this chunk's pointers only
         t, n_spikes, n_samples = run_fixed_steps(
             t,
-            n_steps,
+            stop,
             consts_tuple,
             state,
             synapses,
             column_shift,
             ring,
-            (src_ptr, src_gids),
+            (src_ptr, src_gids, t),
             (spk_step, spk_id),
             n_spikes,
             (every, rec_ids_arr, buffers[0], buffers[1], buffers[2], n_samples),
             scheme != "host",
         )
-        if t < n_steps:  # spike buffer nearly full
+        if t < stop:  # spike buffer nearly full
             spk_step = np.concatenate([spk_step, np.zeros_like(spk_step)])
             spk_id = np.concatenate([spk_id, np.zeros_like(spk_id)])
     loop_s = time.perf_counter() - loop_started

@@ -245,3 +245,27 @@ def test_stdp_is_refused():
     net = ir.Network(populations=(a,), projections=(proj,), dt=1.0, numerics="spinnaker-fixed")
     with pytest.raises(UnsupportedFeature, match="STDP"):
         spikemem.compile(net, backend="numba")
+
+
+def test_source_spikes_in_chunks_give_the_run_of_one_chunk(monkeypatch):
+    from spikemem.backends.numba import fixed_runner
+
+    base = _synfire_network()
+    ring = base.population("ring")
+    kicks = ir.Population(
+        name="stim", size=1, cell=ir.SpikeSourceArray(times=[0.0, 13.0, 27.0, 55.0], ids=[0] * 4)
+    )
+    connector = ir.FromList(pre=[0], post=[5])
+    kick = ir.Projection(name="kick", pre=kicks, post=ring, connector=connector, weight=2.0, delay=1.0)
+    net = ir.Network(
+        populations=(ring, kicks),
+        projections=(base.projections[0], kick),
+        dt=1.0,
+        numerics="spinnaker-fixed",
+    )
+    whole = spikemem.compile(net, backend="numba", record=SYNFIRE_RECORD).run(duration=100.0)
+    monkeypatch.setattr(fixed_runner, "CHUNK_TICKS", 7)  # the kicks fall in different chunks
+    chunked = spikemem.compile(net, backend="numba", record=SYNFIRE_RECORD).run(duration=100.0)
+    assert whole.spike_count("stim") == 4 and whole.spike_count("ring") > 20
+    assert chunked.spikes["ring"] == whole.spikes["ring"] and chunked.spikes["stim"] == whole.spikes["stim"]
+    assert chunked.state["ring"] == whole.state["ring"]
