@@ -15,14 +15,20 @@ configuration's own:
 
 Reported per run: build (network description + connectivity), compile (lowering + code
 generation or JIT), loop (the simulation loop alone), peak RSS, synapses, bytes per synapse
-(peak RSS over synapses) and synaptic events per second of loop time. Results go to
-``benchmarks/results/scaling.json`` and ``scaling.png`` (log–log).
+(peak RSS over synapses) and synaptic events per second of loop time; for Numba also the bytes
+per synapse of its run table and its up-front memory estimate
+(:func:`spikemem.backends.numba.memory.estimate_memory`, 30 Hz assumed for the recorded
+spikes) beside the measured peak. Brian2 runs only up to ``--brian2-max`` neurons (default
+65 536). Results go to ``benchmarks/results/scaling.json`` and ``scaling.png`` (log–log; the
+figure is skipped where matplotlib is not installed).
 
 Usage (repository root)::
 
     .venv/bin/python benchmarks/scaling.py                      # every size that fits
     .venv/bin/python benchmarks/scaling.py --sizes 4096 65536 --duration 1000
     .venv/bin/python benchmarks/scaling.py --skip brian2-native brian2-resolved
+    .venv/bin/python benchmarks/scaling.py --sizes 262144 1048576 --configs numba-1 \
+        --out benchmarks/results/scaling_large.json           # the large sizes, Numba only
 """
 
 from __future__ import annotations
@@ -76,6 +82,9 @@ def work_numba(n: int, duration: float, threads: int, seed: int) -> dict:
         net, backend="numba", seed=seed, threads=threads, record=RecordSpec(weights=False), progress=False
     )
     compile_s = time.perf_counter() - t1
+    from spikemem.backends.numba.memory import estimate_memory
+
+    estimate = estimate_memory(net, duration=duration, record=runnable.record)
     rec = runnable.run(duration=duration)
     timings = rec.meta["timings"]
     offsets = {"exc": 0, "inh": net.populations[0].size}
@@ -85,7 +94,12 @@ def work_numba(n: int, duration: float, threads: int, seed: int) -> dict:
     return {
         "build_s": build_s,
         "compile_s": compile_s + float(timings.get("jit_s", 0.0)) + float(timings.get("setup_s", 0.0)),
+        "lower_s": compile_s,
+        "jit_s": float(timings.get("jit_s", 0.0)),
+        "setup_s": float(timings.get("setup_s", 0.0)),
         "loop_s": float(timings["loop_s"]),
+        "table_bytes_per_synapse": float(rec.meta["bytes_per_synapse"]),
+        "estimate_bytes": int(estimate.total()),
         "synapses": synapses,
         "spikes": int(ids.size),
         "digest": _spike_digest(ids, steps),
@@ -136,9 +150,9 @@ def work_brian2(n: int, duration: float, seed: int, native: bool) -> dict:
 
 
 # -- driver ----------------------------------------------------------------------------------
-def run_one(config: str, n: int, duration: float, seed: int, timeout: float) -> dict:
+def run_one(config: str, n: int, duration: float, seed: int, timeout: float, all_threads: int) -> dict:
     """Run one configuration in a fresh process; return its measurements (or the failure)."""
-    threads = 1 if config != "numba-all" else (os.cpu_count() or 1)
+    threads = 1 if config != "numba-all" else all_threads
     env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
     command = [sys.executable, __file__, "--worker", config, "--n", str(n), "--duration", str(duration),
                "--seed", str(seed), "--threads", str(threads)]
@@ -153,6 +167,7 @@ def run_one(config: str, n: int, duration: float, seed: int, timeout: float) -> 
         return {"config": config, "n": n, "error": " | ".join(tail) or f"exit {done.returncode}"}
     result = json.loads(lines[-1])
     result.update(config=config, n=n, threads=threads, process_s=time.perf_counter() - started)
+    result["load_average_1min"] = os.getloadavg()[0]  # the machine's contention, at the end of the run
     if result.get("synapses"):
         result["bytes_per_synapse"] = result["peak_rss"] / result["synapses"]
     result["events_per_s"] = result["events"] / result["loop_s"] if result["loop_s"] > 0 else None
@@ -165,6 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=1000.0, help="simulated ms per run")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip", nargs="*", default=[], choices=CONFIGS)
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS, help="what to run")
+    parser.add_argument(
+        "--brian2-max", type=int, default=65536, help="largest N run on Brian2 (its build is slow)"
+    )
+    parser.add_argument(
+        "--all-threads", type=int, default=os.cpu_count() or 1, help="threads of numba-all (default: cores)"
+    )
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
     parser.add_argument("--out", type=Path, default=RESULTS / "scaling.json")
     parser.add_argument("--worker", choices=CONFIGS, help=argparse.SUPPRESS)
@@ -181,9 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for n in args.sizes:
         for config in CONFIGS:
-            if config in args.skip:
+            if config in args.skip or config not in args.configs:
                 continue
-            row = run_one(config, n, args.duration, args.seed, args.timeout)
+            if config.startswith("brian2") and n > args.brian2_max:
+                continue
+            row = run_one(config, n, args.duration, args.seed, args.timeout, args.all_threads)
             rows.append(row)
             print(_line(row), flush=True)
     _check_identical(rows)
@@ -224,7 +248,11 @@ def _write(path: Path, report: dict) -> None:
 
 
 def _plot(rows: list[dict], path: Path) -> None:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        print("matplotlib is not installed: no figure", flush=True)
+        return
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -9,7 +9,7 @@ import click
 
 import spikemem
 
-from ..ir import IRValidationError, UnsupportedFeature
+from ..ir import IRValidationError, MemoryBudgetError, UnsupportedFeature
 from .options import config_argument, duration_option, out_folder_option, seed_option
 from .output import echo_run_summary, load_settings, write_raster
 
@@ -43,7 +43,7 @@ def run_command(
             settings.network, settings.schedule, backend=backend, seed=seed, record=settings.record, **options
         )
         recording = runnable.run() if settings.schedule is not None else runnable.run(duration)
-    except (IRValidationError, UnsupportedFeature) as error:
+    except (IRValidationError, UnsupportedFeature, MemoryBudgetError) as error:
         raise click.ClickException(str(error)) from error
     except ImportError as error:
         raise click.ClickException(f"backend {backend!r} is not available here: {error}") from error

@@ -1,8 +1,10 @@
-"""``spikemem estimate`` (offline SpiNNaker resource estimate) and ``spikemem deploy`` (run a
-configuration on SpiNNaker); the work is done in :mod:`spikemem.backends.spinnaker`."""
+"""``spikemem estimate`` (offline SpiNNaker resource estimate, or the memory a Numba run needs)
+and ``spikemem deploy`` (run a configuration on SpiNNaker); the work is done in
+:mod:`spikemem.backends.spinnaker` and :mod:`spikemem.backends.numba.memory`."""
 
 from __future__ import annotations
 
+import json
 import time
 import warnings
 from pathlib import Path
@@ -33,10 +35,10 @@ __all__ = ["deploy_command", "estimate_command"]
 @config_argument
 @click.option(
     "--target",
-    type=click.Choice(["spinnaker"]),
+    type=click.Choice(["spinnaker", "numba"]),
     default="spinnaker",
     show_default=True,
-    help="Hardware to estimate for.",
+    help="What to estimate for: a SpiNNaker board, or the memory of a run on the numba backend.",
 )
 @click.option(
     "--version",
@@ -56,7 +58,7 @@ __all__ = ["deploy_command", "estimate_command"]
     "--rate",
     type=click.FloatRange(0.0, 10_000.0),
     default=None,
-    help="Expected firing rate (Hz) for the load estimate (default 30).",
+    help="Expected firing rate (Hz) for the load estimate, or of the recorded spikes (default 30).",
 )
 @file_option("--json", "json_path", help="Also write the estimate as JSON to this file.")
 def estimate_command(
@@ -71,11 +73,15 @@ def estimate_command(
     json_path: Path | None,
 ) -> None:
     """Estimate SpiNNaker resources for the network in CONFIG, offline (no sPyNNaker needed):
-    cores, chips, boards, SDRAM, delay extensions, weight quantisation, time-step advice.
+    cores, chips, boards, SDRAM, delay extensions, weight quantisation, time-step advice; or,
+    with --target numba, the memory a run of CONFIG needs on the numba backend, item by item.
     Exits with status 1 when the network does not fit."""
     from ..atomicio import write_text_atomic
 
     settings = load_settings(config)
+    if target == "numba":
+        _estimate_numba(settings, dt, rate, json_path)
+        return
     try:
         result = estimate_spinnaker(
             settings.network,
@@ -94,6 +100,30 @@ def estimate_command(
     click.echo(result.summary())
     if json_path:
         write_text_atomic(json_path, result.to_json())
+        click.echo(f"wrote {json_path}")
+    if not result.fits:
+        raise click.exceptions.Exit(1)
+
+
+def _estimate_numba(settings: object, dt: float | None, rate: float | None, json_path: Path | None) -> None:
+    """Print the numba memory table of ``settings`` (a RunConfig); exit 1 when it does not fit."""
+    from ..atomicio import write_text_atomic
+    from ..backends.numba.memory import DEFAULT_RATE_HZ, estimate_memory
+
+    try:
+        result = estimate_memory(
+            settings.network,
+            settings.schedule,
+            duration=settings.duration,
+            dt=dt,
+            record=settings.record,
+            rate_hz=DEFAULT_RATE_HZ if rate is None else rate,
+        )
+    except IRValidationError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(result.table())
+    if json_path:
+        write_text_atomic(json_path, json.dumps(result.to_dict(), indent=1) + "\n")
         click.echo(f"wrote {json_path}")
     if not result.fits:
         raise click.exceptions.Exit(1)

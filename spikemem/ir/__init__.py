@@ -17,7 +17,7 @@ from .connectors import (
     OneToOne,
 )
 from .dendrites import DendriticNeuron
-from .errors import IRValidationError, UnsupportedFeature
+from .errors import IRValidationError, MemoryBudgetError, UnsupportedFeature
 from .network import NUMERICS, Network
 from .plasticity import STDP, Additive, Multiplicative, SpikePair
 from .population import Population, PopulationView
@@ -41,6 +41,7 @@ __all__ = [
     "IF_curr_delta",
     "IF_curr_exp",
     "IRValidationError",
+    "MemoryBudgetError",
     "Multiplicative",
     "Network",
     "OneToOne",

@@ -41,6 +41,13 @@ class UnsupportedFeature(NotImplementedError):
         super().__init__(f"backend {backend!r} does not support {feature}{hint}")
 
 
+class MemoryBudgetError(MemoryError):
+    """A compile or a run would need more memory than is available; raised before allocating.
+
+    The message names the biggest consumer, its size and what to change.
+    """
+
+
 def _short_repr(value: Any, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -22,7 +22,7 @@ from .neurons import (
 )
 from .phases import phase_infos, phase_steps
 from .registry import Registry
-from .sources import source_spike_table, source_spikes
+from .sources import source_spike_table, source_spikes, step_pointers
 from .synapses import SynapseTable, synapse_table
 
 __all__ = [
@@ -47,5 +47,6 @@ __all__ = [
     "segment_table",
     "source_spike_table",
     "source_spikes",
+    "step_pointers",
     "synapse_table",
 ]

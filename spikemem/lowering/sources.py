@@ -20,7 +20,7 @@ from .phases import phase_steps
 if TYPE_CHECKING:
     from .flat import Flat
 
-__all__ = ["source_spike_table", "source_spikes"]
+__all__ = ["source_spike_table", "source_spikes", "step_pointers"]
 
 
 def source_spike_table(
@@ -28,45 +28,25 @@ def source_spike_table(
 ) -> tuple[np.ndarray, np.ndarray]:
     """All source spikes of the run as a CSR by step: ``(ptr[n_steps + 1], global ids)``.
 
-    Times are rounded to the nearest step (halves up). A neuron spikes at most once per step:
-    duplicates are merged with one warning. Spikes at or after the end of the run are dropped.
+    The pointer array has one entry per step of the run; a long run should rather keep the
+    spikes of :func:`source_spikes` and build the pointers chunk by chunk with
+    :func:`step_pointers` (memory O(spikes)).
     """
-    dt = flat.dt
-    starts = phase_steps(schedule, dt)
-    n_steps = int(starts[-1])
-    steps_parts, ids_parts = [], []
+    steps, gids = source_spikes(network, schedule, flat, seed)
+    n_steps = int(phase_steps(schedule, flat.dt)[-1])
+    return step_pointers(steps, 0, n_steps), gids
 
-    def add(steps: np.ndarray, gids: np.ndarray) -> None:
-        keep = (steps >= 0) & (steps < n_steps)
-        steps_parts.append(steps[keep])
-        ids_parts.append(gids[keep])
 
-    for pop in network.populations:
-        offset = flat.offsets[pop.name]
-        if isinstance(pop.cell, SpikeSourceArray):
-            add(_to_steps(pop.cell.times, dt), pop.cell.ids + offset)
-        elif isinstance(pop.cell, SpikeSourcePoisson):
-            steps, ids = _poisson(pop, dt, n_steps, seed)
-            add(steps, ids + offset)
-    for phase, start in zip(schedule.phases, starts[:-1], strict=True):
-        for stimulus in phase.stimuli:
-            add(_to_steps(stimulus.times, dt) + start, stimulus.ids + flat.offsets[stimulus.population])
-    steps = np.concatenate(steps_parts) if steps_parts else np.zeros(0, np.int64)
-    gids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
-    if steps.size:
-        keys = steps * flat.n_total + gids
-        unique = np.unique(keys)
-        if unique.size != keys.size:
-            warnings.warn(
-                f"{keys.size - unique.size} source spikes fell into a step in which the same neuron "
-                f"already spikes (dt = {dt} ms) and were merged",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-        steps, gids = unique // flat.n_total, unique % flat.n_total
-    ptr = np.zeros(n_steps + 1, dtype=np.int64)
-    np.cumsum(np.bincount(steps, minlength=n_steps), out=ptr[1:])
-    return ptr, gids.astype(np.int64)
+def step_pointers(steps: np.ndarray, t_begin: int, t_end: int) -> np.ndarray:
+    """Where each step of ``t_begin .. t_end - 1`` starts in ``steps`` (sorted ascending).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(t_end - t_begin + 1,)`` int64: the spikes of step ``t`` are positions
+        ``ptr[t - t_begin] .. ptr[t - t_begin + 1]`` of ``steps``.
+    """
+    return np.searchsorted(steps, np.arange(t_begin, t_end + 1, dtype=np.int64), side="left").astype(np.int64)
 
 
 def _to_steps(times_ms: np.ndarray, dt: float) -> np.ndarray:
@@ -99,10 +79,43 @@ def _poisson(pop, dt: float, n_steps: int, seed: int) -> tuple[np.ndarray, np.nd
 def source_spikes(
     network: Network, schedule: Schedule, flat: Flat, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All source spikes of the run as ``(steps, global ids)``, sorted by step then id.
+    """All source spikes of the run as ``(steps, global ids)`` (int64), sorted by step then id;
+    memory O(spikes), whatever the length of the run.
 
-    The same spikes as :func:`source_spike_table` (same seeds, rounding, merging of duplicates).
+    Times are rounded to the nearest step (halves up). A neuron spikes at most once per step:
+    duplicates are merged with one warning. Spikes at or after the end of the run are dropped.
     """
-    ptr, gids = source_spike_table(network, schedule, flat, seed)
-    steps = np.repeat(np.arange(ptr.size - 1, dtype=np.int64), np.diff(ptr))
+    dt = flat.dt
+    starts = phase_steps(schedule, dt)
+    n_steps = int(starts[-1])
+    steps_parts, ids_parts = [], []
+
+    def add(steps: np.ndarray, gids: np.ndarray) -> None:
+        keep = (steps >= 0) & (steps < n_steps)
+        steps_parts.append(steps[keep])
+        ids_parts.append(gids[keep])
+
+    for pop in network.populations:
+        offset = flat.offsets[pop.name]
+        if isinstance(pop.cell, SpikeSourceArray):
+            add(_to_steps(pop.cell.times, dt), pop.cell.ids + offset)
+        elif isinstance(pop.cell, SpikeSourcePoisson):
+            steps, ids = _poisson(pop, dt, n_steps, seed)
+            add(steps, ids + offset)
+    for phase, start in zip(schedule.phases, starts[:-1], strict=True):
+        for stimulus in phase.stimuli:
+            add(_to_steps(stimulus.times, dt) + start, stimulus.ids + flat.offsets[stimulus.population])
+    steps = np.concatenate(steps_parts).astype(np.int64) if steps_parts else np.zeros(0, np.int64)
+    gids = np.concatenate(ids_parts).astype(np.int64) if ids_parts else np.zeros(0, np.int64)
+    if steps.size:
+        keys = steps * flat.n_total + gids
+        unique = np.unique(keys)
+        if unique.size != keys.size:
+            warnings.warn(
+                f"{keys.size - unique.size} source spikes fell into a step in which the same neuron "
+                f"already spikes (dt = {dt} ms) and were merged",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        steps, gids = unique // flat.n_total, unique % flat.n_total
     return steps, gids

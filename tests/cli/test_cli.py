@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -216,3 +217,31 @@ def test_doctor_prints_every_section_without_network_access(runner):
 def test_deploy_refuses_a_slice_larger_than_a_core(runner):
     result = runner.invoke(main, ["deploy", FF, "--virtual", "--neurons-per-core", "300"])
     assert result.exit_code == 2 and "1<=x<=256" in result.output
+
+
+def test_estimate_numba_prints_the_memory_table_and_exits_1_when_it_does_not_fit(
+    runner, tmp_path, monkeypatch
+):
+    config = EXAMPLES / "cuba.toml"
+    out = tmp_path / "estimate.json"
+    result = runner.invoke(main, ["estimate", str(config), "--target", "numba", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    for item in ("synapse table", "recorded spikes", "sampled state", "total", "available"):
+        assert item in result.output
+    assert "24 bytes each" in result.output and "fits" in result.output
+    assert json.loads(out.read_text())["bytes_per_synapse"] == 24
+    monkeypatch.setattr(spikemem.ir.memory, "available_bytes", lambda: 2**20)
+    result = runner.invoke(main, ["estimate", str(config), "--target", "numba"])
+    assert result.exit_code == 1
+    assert "does NOT fit: biggest is" in result.output
+
+
+def test_run_refuses_a_recording_that_does_not_fit_with_one_line(runner, tmp_path, monkeypatch):
+    config = tmp_path / "big.toml"
+    config.write_text(
+        (EXAMPLES / "cuba.toml").read_text() + 'state = { cuba = ["v", "isyn_exc", "isyn_inh"] }\n'
+    )
+    monkeypatch.setattr(spikemem.ir.memory, "available_bytes", lambda: 256 * 2**20)
+    result = runner.invoke(main, ["run", str(config), "-o", str(tmp_path / "out"), "--duration", "100000"])
+    assert result.exit_code == 1
+    assert "biggest consumer is sampled state" in result.output and "Traceback" not in result.output

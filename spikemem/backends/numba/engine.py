@@ -10,6 +10,7 @@ from ..base import Backend, Capability, Compilation, Runnable
 from .fixed_point import SCHEMES
 from .fixed_runner import FixedRunnable, check_fixed
 from .layout import BACKEND, Layout, build_layout
+from .memory import check_compile_memory, check_weight_dtype
 from .parallel import check_threads
 from .runner import CHUNK_STEPS, execute
 from .session import NumbaSession
@@ -30,11 +31,14 @@ class NumbaRunnable(Runnable):
         progress: bool | None,
         build_s: float,
         threads: int = 1,
+        weight_dtype: str = "float64",
     ) -> None:
         super().__init__(compiled, progress=progress, build_s=build_s)
         self.layout = layout
         self.threads = threads
         """Threads the step loop may use (the run uses fewer on small networks)."""
+        self.weight_dtype = weight_dtype
+        """Storage of the synapse weights (``"float64"`` or ``"float32"``)."""
 
     def _execute(self, schedule: Schedule) -> Any:
         return execute(self, schedule)
@@ -63,6 +67,12 @@ class NumbaBackend(Backend):
     arithmetic.
     ``connectivity="native"`` is accepted and is the resolved connectivity: Numba runs on the
     host that draws the synapses.
+    ``weight_dtype`` (``"float64"``, the default, or ``"float32"``: 4 bytes less per synapse;
+    weights are rounded to float32, so results may differ from float64's).
+
+    Compilation refuses, before drawing any synapse, a network whose tables would not fit in
+    the memory available, and every run refuses, before allocating its buffers, a recording that
+    would not (:class:`~spikemem.ir.MemoryBudgetError`; :mod:`.memory`).
     """
 
     name = BACKEND
@@ -95,17 +105,26 @@ class NumbaBackend(Backend):
         progress: bool | None,
         threads: int | None = None,
         fixed_point_scheme: str | None = None,
+        weight_dtype: str = "float64",
     ) -> dict[str, Any]:
-        """Check ``threads`` and ``fixed_point_scheme`` (see the class docstring).
+        """Check ``threads``, ``fixed_point_scheme`` and ``weight_dtype`` (see the class docstring).
 
         Raises
         ------
         IRValidationError
             For a ``threads`` that is not ``None`` or an integer in ``[1, NUMBA_NUM_THREADS]``;
             for a ``fixed_point_scheme`` that is not one of :data:`.fixed_point.SCHEMES`, or given
-            with numerics other than ``spinnaker-fixed``.
+            with numerics other than ``spinnaker-fixed``; for a ``weight_dtype`` other than
+            ``"float64"`` and ``"float32"`` (only ``"float64"`` with ``numerics="spinnaker-fixed"``).
         """
-        settings: dict[str, Any] = {"progress": progress, "threads": check_threads(threads)}
+        weight_dtype = check_weight_dtype(weight_dtype)
+        if compiled.options.numerics == "spinnaker-fixed" and weight_dtype != "float64":
+            raise IRValidationError(
+                "compile", "weight_dtype", weight_dtype, "'float64' with numerics='spinnaker-fixed'"
+            )
+        settings: dict[str, Any] = {
+            "progress": progress, "threads": check_threads(threads), "weight_dtype": weight_dtype,
+        }
         if fixed_point_scheme is not None:
             if compiled.options.numerics != "spinnaker-fixed":
                 allowed = "None unless numerics='spinnaker-fixed'"
@@ -121,14 +140,19 @@ class NumbaBackend(Backend):
         if o.numerics == "spinnaker-fixed":  # sPyNNaker's fixed-point arithmetic: its own runner
             check_fixed(compiled.network)
             return {}
+        weight_dtype = settings["weight_dtype"]
+        check_compile_memory(compiled.network, compiled.schedule, dt=o.dt, weight_dtype=weight_dtype)
         # the delay-rounding warning points at the caller of compile
-        return {"layout": build_layout(compiled.network, o.dt, o.numerics, o.seed, stacklevel=6)}
+        layout = build_layout(compiled.network, o.dt, o.numerics, o.seed, stacklevel=6)
+        layout.synapses.weight = layout.synapses.weight.astype(weight_dtype, copy=False)
+        return {"layout": layout}
 
     def _runnable(self, compiled: Compilation, **keywords: Any) -> Runnable:
         """:class:`~.fixed_runner.FixedRunnable` for ``spinnaker-fixed`` (one thread), else
         :class:`NumbaRunnable`."""
         if compiled.options.numerics == "spinnaker-fixed":
             keywords.pop("threads", None)
+            keywords.pop("weight_dtype", None)
             return FixedRunnable(compiled, **keywords)
         return NumbaRunnable(compiled, **keywords)
 

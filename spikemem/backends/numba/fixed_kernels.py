@@ -265,6 +265,8 @@ def run_fixed_steps(
     i_offset, v_reset, v_thresh, t_refract, decay_e, init_e, decay_i, init_i, delta (0/1),
     scale_factor. ``state``: v, isyn_e, isyn_i, refract_timer. ``synapses``: CSR by presynaptic
     global id (row_ptr, target column ``receptor·n_dyn + post``, delay in ticks, 16-bit weight).
+    ``sources``: ``(ptr, ids, first)``, the source spikes of tick ``t`` being
+    ``ids[ptr[t - first] : ptr[t - first + 1]]``.
     ``shifts[column]``: the ring-buffer left shift of the column's synapse type. ``nearest``:
     the membrane products round to nearest (``MULT_ROUND_NEAREST_ACCUM``, sPyNNaker 7.x) instead
     of flooring (GCC's plain ``accum * accum``, the sPyNNaker8 era). ``stdp``:
@@ -275,7 +277,7 @@ def run_fixed_steps(
     ini_e, ini_i = consts[8], consts[10]
     v, ie, ii, refc = state
     row_ptr = synapses[0]
-    src_ptr, src_ids = sources
+    src_ptr, src_ids, src_first = sources  # pointers of ticks src_first .. t_end only
     spk_step, spk_id = spike_buf
     rec_every, rec_ids, rec_v, rec_e, rec_i, n_samples = record
     n_dyn = v.size
@@ -336,7 +338,7 @@ def run_fixed_steps(
                 post_spike(stdp, spiked[k], t)
         if sampling:
             n_samples += 1
-        for q in range(src_ptr[t], src_ptr[t + 1]):
+        for q in range(src_ptr[t - src_first], src_ptr[t - src_first + 1]):
             spiked[count] = src_ids[q]
             count += 1
         for k in range(count):

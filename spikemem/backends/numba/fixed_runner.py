@@ -23,7 +23,7 @@ from ...ir.errors import UnsupportedFeature
 from ...ir.network import Network
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
-from ...lowering import flatten, phase_infos, phase_steps, source_spike_table
+from ...lowering import flatten, phase_infos, phase_steps, source_spikes, step_pointers
 from ...results import Recording, SpikeTrains, StateTrace
 from ..base import Compilation, Runnable
 from ..options import CompileOptions, run_meta
@@ -33,6 +33,8 @@ from .fixed_stdp import check_stdp, flushed_weights, stdp_tables
 from .versions import versions
 
 NUMERICS = "spinnaker-fixed"
+CHUNK_TICKS = 20_000
+"""Ticks per kernel call (the source-spike pointers are built for one call at a time)."""
 _CONST_FIELDS = (
     "v_rest",
     "r_membrane",
@@ -185,7 +187,7 @@ def run_fixed(
         wint[mask] = fp.encode_weights(syn.weight[mask], int(column_value))
     starts = phase_steps(schedule, dt)
     n_steps = int(starts[-1])
-    src_ptr, src_gids = source_spike_table(network, schedule, flat, seed)
+    src_steps, src_gids = source_spikes(network, schedule, flat, seed)  # O(spikes)
     ring = np.zeros((syn.max_delay + 1, 2 * n_dyn), dtype=np.int64)
     state = (
         consts["v_init"].copy(),
@@ -223,15 +225,17 @@ def run_fixed(
     for index, phase in enumerate(schedule.phases):
         end = int(starts[index + 1])
         while t < end:
+            stop = min(end, t + CHUNK_TICKS)
+            src_ptr = step_pointers(src_steps, t, stop)  # this chunk's pointers only
             t, n_spikes, n_samples = run_fixed_steps(
                 t,
-                end,
+                stop,
                 consts_tuple,
                 state,
                 synapses,
                 column_shift,
                 ring,
-                (src_ptr, src_gids),
+                (src_ptr, src_gids, t),
                 (spk_step, spk_id),
                 n_spikes,
                 (every, rec_ids_arr, buffers[0], buffers[1], buffers[2], n_samples),
@@ -239,7 +243,7 @@ def run_fixed(
                 stdp,
                 segments,
             )
-            if t < end:  # spike buffer nearly full
+            if t < stop:  # spike buffer nearly full
                 spk_step = np.concatenate([spk_step, np.zeros_like(spk_step)])
                 spk_id = np.concatenate([spk_id, np.zeros_like(spk_id)])
         if record.weights and tables.names:

@@ -232,17 +232,26 @@ def send_to_segments(t, s, synapses, seg_window, seg_ring):
 
 @njit(cache=True, inline="always")
 def collect_spikes(t, spiked, count, sources, spike_buf, n_spikes):
-    """Append step ``t``'s source spikes to ``spiked`` and store all of them in ``spike_buf``;
-    return ``(count, n_spikes)``."""
-    src_ptr, src_ids = sources
-    spk_step, spk_id = spike_buf
-    for q in range(src_ptr[t], src_ptr[t + 1]):
+    """Append step ``t``'s source spikes to ``spiked`` and store those of recorded neurons in
+    ``spike_buf``; return ``(count, n_spikes)``.
+
+    ``sources`` is ``(ptr, ids, t_first)``: the source spikes of step ``t`` are
+    ``ids[ptr[t - t_first] : ptr[t - t_first + 1]]`` (pointers for the current chunk only).
+    ``spike_buf`` is ``(steps, ids, keep)``; ``keep[j]`` is 1 for a neuron whose spikes are
+    recorded.
+    """
+    src_ptr, src_ids, t_first = sources
+    spk_step, spk_id, keep = spike_buf
+    for q in range(src_ptr[t - t_first], src_ptr[t - t_first + 1]):
         spiked[count] = src_ids[q]
         count += 1
     for k in range(count):
-        spk_step[n_spikes + k] = t
-        spk_id[n_spikes + k] = spiked[k]
-    return count, n_spikes + count
+        j = spiked[k]
+        if keep[j]:
+            spk_step[n_spikes] = t
+            spk_id[n_spikes] = j
+            n_spikes += 1
+    return count, n_spikes
 
 
 @njit(cache=True, inline="always")
@@ -262,17 +271,29 @@ def learn(t, dt, spiked, count, plastic, weight):
 
 
 @njit(cache=True, inline="always")
+def _sample_variable(values, sampled, n_samples):
+    """Store ``values`` of the neurons of ``sampled = (ids, base, stride, buffer)`` as sample
+    ``n_samples``: neuron ``ids[q]`` goes to ``buffer[base[q] + n_samples * stride[q]]``."""
+    ids, base, stride, buffer = sampled
+    for q in range(ids.size):
+        buffer[base[q] + n_samples * stride[q]] = values[ids[q]]
+
+
+@njit(cache=True, inline="always")
 def sample_state(t, record, v, i_e, i_i, n_samples):
     """Store the end-of-step state of the recorded neurons every ``rec_every`` steps; return
-    the new sample count."""
-    rec_every, rec_ids, rec_v, rec_ie, rec_ii, _ = record
-    if rec_ids.size == 0 or t % rec_every != 0:
+    the new sample count.
+
+    ``record`` is ``(rec_every, v, isyn_exc, isyn_inh, n_samples)`` with one
+    ``(ids, base, stride, buffer)`` per variable (empty ``ids`` for a variable nobody asked
+    for): only the requested variables are stored.
+    """
+    rec_every, rec_v, rec_ie, rec_ii, _ = record
+    if rec_v[0].size + rec_ie[0].size + rec_ii[0].size == 0 or t % rec_every != 0:
         return n_samples
-    for q in range(rec_ids.size):
-        j = rec_ids[q]
-        rec_v[n_samples, q] = v[j]
-        rec_ie[n_samples, q] = i_e[j]
-        rec_ii[n_samples, q] = i_i[j]
+    _sample_variable(v, rec_v, n_samples)
+    _sample_variable(i_e, rec_ie, n_samples)
+    _sample_variable(i_i, rec_ii, n_samples)
     return n_samples + 1
 
 
@@ -290,7 +311,7 @@ def run_steps(
     segments, seg_params = segmentation
     v, i_e, i_i, refc = state
     row_ptr, target, delay, weight = synapses
-    n_samples = record[5]
+    n_samples = record[4]
     dend_table, dend_state, dend_synapses = dendrites
     has_dendrites = dend_state[1].size > 0
     n_dyn = v.size

@@ -175,7 +175,7 @@ def run_steps_parallel(
     segments, seg_params = segmentation
     v, i_e, i_i, refc = state
     row_ptr, target, delay, weight = synapses
-    n_samples = record[5]
+    n_samples = record[4]
     dend_table, dend_state, dend_synapses = dendrites
     has_dendrites = dend_state[1].size > 0
     n_dyn = v.size

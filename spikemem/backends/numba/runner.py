@@ -9,9 +9,10 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ...ir.schedule import Schedule
-from ...lowering import phase_steps, source_spike_table
+from ...lowering import phase_steps, source_spikes, step_pointers
 from ...results import PhaseInfo, Recording, SpikeTrains, StateTrace
 from . import kernels, parallel
+from .memory import check_run_memory, synapse_bytes
 
 CHUNK_STEPS = 20_000
 """Steps per kernel call; Python (progress bar, buffer growth) runs only between chunks."""
@@ -28,34 +29,73 @@ def _neuron_tuple(layout: Any) -> tuple:
     return (n.P22, n.c0, n.P21e, n.P21i, n.P11e, n.P11i, n.scale_e, n.scale_i, n.jump, n.v_thresh, n.v_reset, n.nref)
 
 
-def _record_targets(runnable: Any) -> tuple[np.ndarray, list[tuple[str, int, int, tuple[str, ...]]]]:
-    """Global ids to sample and, per population, (name, first column, count, variables)."""
+STATE_VARIABLES = ("v", "isyn_exc", "isyn_inh")
+"""The sampled variables, in the order of the kernel's ``record`` tuple."""
+
+
+def _state_record(runnable: Any, n_steps: int) -> tuple[tuple, list[tuple[str, str, int, int]]]:
+    """The kernel's ``record`` argument for a run of ``n_steps`` steps, and where each
+    requested (population, variable) lies in its variable's buffer.
+
+    Only the requested variables get storage: per variable, one flat buffer holding, one after
+    the other, a ``(n_samples, size)`` C-ordered block per population that asked for it.
+
+    Returns
+    -------
+    record : tuple
+        ``(every, v, isyn_exc, isyn_inh, 0)``, each variable an ``(ids, base, stride, buffer)``
+        tuple for :func:`.kernels.sample_state`.
+    spans : list of (population, variable, start, size)
+        The block of each requested (population, variable): ``buffer[start : start +
+        n_samples * size]``.
+    """
     layout = runnable.layout
-    ids, spans, column = [], [], 0
-    for name, variables in runnable.record.state.items():
-        if not variables:
-            continue
-        size = layout.sizes[name]
-        ids.append(np.arange(size, dtype=np.int64) + layout.offsets[name])
-        spans.append((name, column, size, tuple(variables)))
-        column += size
-    return (np.concatenate(ids) if ids else np.zeros(0, np.int64)), spans
+    every = runnable.record.state_every
+    n_samples = (n_steps + every - 1) // every
+    spans: list[tuple[str, str, int, int]] = []
+    per_variable = []
+    for variable in STATE_VARIABLES:
+        ids, base, stride, start = [], [], [], 0
+        for name, variables in runnable.record.state.items():
+            if variable not in variables:
+                continue
+            size = layout.sizes[name]
+            ids.append(np.arange(size, dtype=np.int64) + layout.offsets[name])
+            base.append(start + np.arange(size, dtype=np.int64))
+            stride.append(np.full(size, size, dtype=np.int64))
+            spans.append((name, variable, start, size))
+            start += n_samples * size
+        arrays = tuple(np.concatenate(p) if p else np.zeros(0, np.int64) for p in (ids, base, stride))
+        per_variable.append((*arrays, np.zeros(start if arrays[0].size else 0)))
+    return (every, *per_variable, 0), spans
+
+
+def _spike_buffers(layout: Any, wanted: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Empty spike buffers ``(steps, ids, keep)``; ``keep`` marks the neurons of the recorded
+    populations (``wanted``; ``None``: all), whose spikes alone are stored."""
+    keep = np.zeros(layout.n_total, dtype=np.uint8)
+    for name, size in layout.sizes.items():
+        if wanted is None or name in wanted:
+            keep[layout.offsets[name] : layout.offsets[name] + size] = 1
+    capacity = max(4 * int(keep.sum()), layout.n_total, 1 << 16)  # the kernel needs room for one step
+    return np.zeros(capacity, dtype=np.int64), np.zeros(capacity, dtype=np.int32), keep
 
 
 def execute(runnable: Any, schedule: Schedule) -> Recording:
     """Run ``schedule`` on a :class:`NumbaRunnable` from its initial state."""
     layout = runnable.layout
     started = time.perf_counter()
-    src_ptr, src_ids = source_spike_table(runnable.network, schedule, layout, runnable.seed)
     starts = phase_steps(schedule, layout.dt)
     n_steps = int(starts[-1])
+    check_run_memory(runnable, schedule)
+    src_steps, src_ids = source_spikes(runnable.network, schedule, layout, runnable.seed)
     n_total = layout.n_total
     syn = layout.synapses
-    weight = syn.weight.copy()
-    ring = np.zeros((syn.max_delay + 1, 2 * layout.n_dynamic))
-    state = _state_arrays(layout)
     plastic = layout.plastic
     n_plastic = len(plastic.names)
+    weight = syn.weight.copy() if n_plastic else syn.weight  # only plasticity changes weights
+    ring = np.zeros((syn.max_delay + 1, 2 * layout.n_dynamic))
+    state = _state_arrays(layout)
     traces = tuple(
         arr for _ in range(2) for arr in (np.zeros((max(n_plastic, 1), n_total)), np.full((max(n_plastic, 1), n_total), -1, np.int64))
     )
@@ -64,13 +104,8 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     plastic_idx = (plastic.pre_ptr, plastic.pre_syn, plastic.pre_other, plastic.post_ptr, plastic.post_syn, plastic.post_other)
     board_readout = runnable.record.weight_readout == "board"
     board = weight.copy() if board_readout and n_plastic else np.zeros(0)  # deferred read-back
-    rec_ids, spans = _record_targets(runnable)
-    every = runnable.record.state_every
-    n_samples_total = (n_steps + every - 1) // every if rec_ids.size else 0
-    rec_buffers = [np.zeros((n_samples_total, rec_ids.size)) for _ in range(3)]
-    capacity = max(4 * n_total, 1 << 16)
-    spk_step = np.zeros(capacity, dtype=np.int64)
-    spk_id = np.zeros(capacity, dtype=np.int64)
+    record, spans = _state_record(runnable, n_steps)
+    spk_step, spk_id, keep = _spike_buffers(layout, runnable.record.spikes)
     n_spikes = n_samples = 0
     dendrites = _dendrite_arrays(layout.dendrites)
     setup_s = time.perf_counter() - started
@@ -78,11 +113,12 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     step_loop, threads = _step_loop(layout, runnable.threads, ring.shape[1])
 
     def call(t0: int, t1: int) -> tuple[int, int, int]:
+        sources = (step_pointers(src_steps, t0, t1), src_ids, t0)  # this chunk's pointers only
         return step_loop(
             t0, t1, layout.dt, _neuron_tuple(layout), (layout.neurons.segments, layout.neurons.seg_params), state,
-            (syn.row_ptr, syn.target, syn.delay, weight), ring, (src_ptr, src_ids), (spk_step, spk_id), n_spikes,
+            (syn.row_ptr, syn.target, syn.delay, weight), ring, sources, (spk_step, spk_id, keep), n_spikes,
             (hist[0], hist[1], plastic.fparams, plastic.iparams, enabled, plastic_idx, traces, board),
-            (every, rec_ids, rec_buffers[0], rec_buffers[1], rec_buffers[2], n_samples),
+            (*record[:4], n_samples),
             dendrites,
         )
 
@@ -120,7 +156,7 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
             bar.close()
         loop_s = time.perf_counter() - loop_started
     return _assemble(
-        runnable, schedule, spk_step[:n_spikes], spk_id[:n_spikes], rec_ids, spans, rec_buffers, n_samples,
+        runnable, schedule, spk_step[:n_spikes], spk_id[:n_spikes], spans, record, n_samples,
         weights, phases, {"build_s": runnable.build_s, "setup_s": setup_s, "jit_s": jit_s, "loop_s": loop_s},
         threads=threads,
     )
@@ -154,6 +190,12 @@ def _dendrite_arrays(table: Any) -> tuple:
     return constants, state, (table.row_ptr, table.target, table.delay)
 
 
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """``array`` made read-only, so that the Recording keeps it instead of copying it."""
+    array.setflags(write=False)
+    return array
+
+
 def _grow(array: np.ndarray) -> np.ndarray:
     bigger = np.zeros(array.size * 2, dtype=array.dtype)
     bigger[: array.size] = array
@@ -175,8 +217,8 @@ def _end_of_phase(network: Any, layout: Any, weight: np.ndarray) -> None:
 
 
 def _assemble(
-    runnable: Any, schedule: Schedule, steps: np.ndarray, gids: np.ndarray, rec_ids: np.ndarray, spans: list,
-    rec_buffers: list, n_samples: int, weights: dict, phases: list, timings: dict, threads: int,
+    runnable: Any, schedule: Schedule, steps: np.ndarray, gids: np.ndarray, spans: list, record: tuple,
+    n_samples: int, weights: dict, phases: list, timings: dict, threads: int,
 ) -> Recording:
     layout = runnable.layout
     wanted = runnable.record.spikes
@@ -186,19 +228,25 @@ def _assemble(
             continue
         offset = layout.offsets[name]
         mask = (gids >= offset) & (gids < offset + size)
-        local_steps, local_ids = steps[mask], gids[mask] - offset
+        local_steps, local_ids = steps[mask], gids[mask].astype(np.int64) - offset
         order = np.lexsort((local_ids, local_steps))
-        spikes[name] = SpikeTrains(steps=local_steps[order], ids=local_ids[order], dt=layout.dt)
+        local_steps, local_ids = _frozen(local_steps[order]), _frozen(local_ids[order])
+        spikes[name] = SpikeTrains(steps=local_steps, ids=local_ids, dt=layout.dt)
     every = runnable.record.state_every
     sample_steps = np.arange(n_samples, dtype=np.int64) * every
-    names = ("v", "isyn_exc", "isyn_inh")
-    state = {}
-    for name, column, count, variables in spans:
-        values = {
-            var: rec_buffers[names.index(var)][:n_samples, column : column + count].copy() for var in variables
-        }
-        state[name] = StateTrace(steps=sample_steps, ids=np.arange(count, dtype=np.int64), values=values, dt=layout.dt)
-    meta = runnable.meta(n_steps=phases[-1].stop_step if phases else 0, timings=timings, threads=threads)
+    values: dict[str, dict[str, np.ndarray]] = {}
+    for name, variable, start, size in spans:  # read-only views of the buffers: never copied
+        buffer = _frozen(record[1 + STATE_VARIABLES.index(variable)][3])
+        block = buffer[start : start + n_samples * size].reshape(n_samples, size)
+        values.setdefault(name, {})[variable] = block
+    state = {
+        name: StateTrace(steps=sample_steps, ids=np.arange(layout.sizes[name]), values=per_var, dt=layout.dt)
+        for name, per_var in values.items()
+    }
+    meta = runnable.meta(
+        n_steps=phases[-1].stop_step if phases else 0, timings=timings, threads=threads,
+        bytes_per_synapse=synapse_bytes(layout.synapses),
+    )
     return runnable.recording(
         populations=dict(layout.sizes), spikes=spikes, state=state, weights=weights, phases=phases, meta=meta
     )

@@ -304,3 +304,27 @@ def test_delta_jump_at_half_a_millisecond_float_and_7_4_1_agree():
     # host scheme, by hand: I = 4 nA (no 1/dt), R = 20, alpha - V = 80 exactly, exp_TC truncated
     exp_tc = math.floor(math.exp(-0.5 / 20.0) * 32768)  # 31958
     assert v("spinnaker-fixed")[3] + 65.0 == 80.0 * (1 - exp_tc / 32768)  # 1.9775390625 ~ jump / 2
+
+
+def test_source_spikes_in_chunks_give_the_run_of_one_chunk(monkeypatch):
+    from spikemem.backends.numba import fixed_runner
+
+    base = _synfire_network()
+    ring = base.population("ring")
+    kicks = ir.Population(
+        name="stim", size=1, cell=ir.SpikeSourceArray(times=[0.0, 13.0, 27.0, 55.0], ids=[0] * 4)
+    )
+    connector = ir.FromList(pre=[0], post=[5])
+    kick = ir.Projection(name="kick", pre=kicks, post=ring, connector=connector, weight=2.0, delay=1.0)
+    net = ir.Network(
+        populations=(ring, kicks),
+        projections=(base.projections[0], kick),
+        dt=1.0,
+        numerics="spinnaker-fixed",
+    )
+    whole = spikemem.compile(net, backend="numba", record=SYNFIRE_RECORD).run(duration=100.0)
+    monkeypatch.setattr(fixed_runner, "CHUNK_TICKS", 7)  # the kicks fall in different chunks
+    chunked = spikemem.compile(net, backend="numba", record=SYNFIRE_RECORD).run(duration=100.0)
+    assert whole.spike_count("stim") == 4 and whole.spike_count("ring") > 20
+    assert chunked.spikes["ring"] == whole.spikes["ring"] and chunked.spikes["stim"] == whole.spikes["stim"]
+    assert chunked.state["ring"] == whole.state["ring"]
