@@ -115,7 +115,17 @@ def network_fields_from_dict(data: dict) -> dict[str, Any]:
     """
     try:
         return _network_fields(data)
-    except (KeyError, TypeError, AttributeError) as error:
+    except IRValidationError:
+        raise
+    except (
+        KeyError,
+        TypeError,
+        AttributeError,
+        ValueError,
+        OverflowError,
+        RecursionError,
+        IndexError,
+    ) as error:
         raise IRValidationError(
             "network file", "content", repr(error), "the structure written by Network.to_dict"
         ) from None
@@ -315,13 +325,40 @@ def save_network(network: Any, path: Any) -> None:
 
 
 def load_network_data(path: Any) -> dict:
-    """The plain data of a network written by :func:`save_network` (``Network.load`` builds it)."""
+    """The plain data of a network written by :func:`save_network` (``Network.load`` builds it).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
+    IRValidationError
+        For anything else that keeps the file from being read: a directory, unreadable,
+        not UTF-8, not JSON, nested too deeply, a damaged ``.npz`` or a missing array.
+    """
     path = Path(path)
-    skeleton = json.loads(path.read_text())
-    npz_path = path.with_suffix(".npz")
-    if npz_path.exists():
-        with np.load(npz_path, allow_pickle=False) as arrays:
-            data = _join_arrays(skeleton, {k: arrays[k] for k in arrays.files})
-    else:
-        data = _join_arrays(skeleton, {})
-    return data
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such network file")
+    try:
+        skeleton = json.loads(path.read_text(encoding="utf-8"))
+        npz_path = path.with_suffix(".npz")
+        if npz_path.exists():
+            with np.load(npz_path, allow_pickle=False) as arrays:
+                return _join_arrays(skeleton, {k: arrays[k] for k in arrays.files})
+        return _join_arrays(skeleton, {})
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - json, zipfile, zlib and numpy raise many types
+        raise damaged_file_error("network file", path, error) from None
+
+
+def damaged_file_error(kind: str, path: Any, error: BaseException) -> IRValidationError:
+    """The :class:`IRValidationError` of a ``kind`` file at ``path`` that ``error`` kept from being
+    read (``KeyError``, ``BadZipFile``, ``JSONDecodeError``, ``IsADirectoryError``,
+    ``RecursionError``, ``OverflowError``, ...)."""
+    reason = str(error) if not isinstance(error, RecursionError) else "nested too deeply"
+    return IRValidationError(
+        f"{kind} {path}",
+        "content",
+        f"{type(error).__name__}: {reason}"[:200],
+        "an unchanged file written by Network.save (.json with its sibling .npz)",
+    )
