@@ -229,6 +229,8 @@ def _population(at: str, entry: dict[str, Any]) -> ir.Population:
     _check_keys(at, entry, ["name", "size", "cell", *cell_keys])
     name = _require(at, entry, "name", "a population name")
     size = _require(at, entry, "size", "an integer number of neurons >= 1")
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 10**8:
+        raise _Error(at, "size", size, "an integer number of neurons in [1, 1e8]")
     params = {k: _per_neuron(at, k, v, size) for k, v in entry.items() if k not in ("name", "size", "cell")}
     try:
         if "spike_times" in params:

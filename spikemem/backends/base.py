@@ -12,13 +12,14 @@ has the same keys everywhere. A backend writes only what differs: its option che
 from __future__ import annotations
 
 import enum
+import inspect
 import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
-from ..ir.errors import UnsupportedFeature
+from ..ir.errors import IRValidationError, UnsupportedFeature
 from ..ir.network import Network
 from ..ir.record import RecordSpec
 from ..ir.schedule import Schedule
@@ -248,11 +249,26 @@ class Backend:
                 "numerics 'spinnaker-fixed' (sPyNNaker's fixed-point arithmetic)", self.name, ("numba",)
             )
         compiled = Compilation(network, schedule, checked)
+        self._check_option_names(options)
         settings = self._check_options(compiled, progress=progress, **options)
         started = time.perf_counter()
         lowered = self._lower(compiled, settings)
         build_s = time.perf_counter() - started
         return self._runnable(compiled, build_s=build_s, **settings, **lowered)
+
+    def _check_option_names(self, options: dict[str, Any]) -> None:
+        """Raise :class:`IRValidationError` naming an option neither shared nor the backend's own
+        (Python would raise a ``TypeError`` from :meth:`_check_options`)."""
+        parameters = inspect.signature(self._check_options).parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+            return
+        own = {name for name, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
+        for name in options:
+            if name not in own:
+                allowed = sorted({"dt", "numerics", "seed", "record", "progress"} | own)
+                raise IRValidationError(
+                    f"compile for backend {self.name!r}", "option", name, "one of " + ", ".join(allowed)
+                )
 
     def _check_options(self, compiled: Compilation, *, progress: bool | None) -> dict[str, Any]:
         """Check the backend's own options (its keywords); return the :attr:`runnable`'s keywords."""
