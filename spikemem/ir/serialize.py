@@ -359,6 +359,8 @@ def damaged_file_error(kind: str, path: Any, error: BaseException) -> IRValidati
     return IRValidationError(
         f"{kind} {path}",
         "content",
-        f"{type(error).__name__}: {reason}"[:200],
-        "an unchanged file written by Network.save (.json with its sibling .npz)",
+        type(error).__name__,
+        f"an unchanged file written by Network.save (.json with its sibling .npz); reading failed: {reason}"[
+            :300
+        ],
     )
