@@ -73,3 +73,12 @@ def test_inf_weight_is_an_error():
     )
     with pytest.raises(NumericalError, match="weights of projection 'x'"):
         check_finite_recording(rec, "numba")
+
+
+def test_spinnaker_fixed_names_parameters_that_do_not_fit_the_board():
+    pop = ir.Population(name="p", size=1, cell=ir.IF_curr_exp(tau_m=1e6, cm=1e-6))
+    net = ir.Network(populations=(pop,), projections=(), dt=0.1, numerics="spinnaker-fixed")
+    with pytest.raises(
+        ir.IRValidationError, match=r"Population 'p'.*fit sPyNNaker's fixed point at dt=0.1 ms"
+    ):
+        spikemem.compile(net).run(1.0)
