@@ -176,3 +176,9 @@ def test_console_script_ctrl_c_exit_status(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, (out, err)
     assert "Traceback" not in err and "interrupted" in err
+
+
+def test_empty_backend_name_is_refused_by_reproduce(runner, tmp_path):
+    result = runner.invoke(main, ["reproduce", "ca3-functional", "-b", "", "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "--backend: an empty name" in _one_error_line(result.output)
+    assert not any(tmp_path.iterdir())
