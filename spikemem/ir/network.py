@@ -147,7 +147,8 @@ class Network:
 
     @classmethod
     def load(cls, path: Any) -> Network:
-        """Read a network written by :meth:`save`.
+        """Read a network written by :meth:`save`, checking its stored content hash (files
+        without one, e.g. written by hand, are read unchecked).
 
         Raises
         ------
@@ -157,14 +158,24 @@ class Network:
             For a damaged or changed file (naming it and what went wrong) or an invalid network.
         """
         data = load_network_data(path)
+        stored = data.pop("content_hash", None) if isinstance(data, dict) else None
         try:
-            return cls.from_dict(data)
+            network = cls.from_dict(data)
         except IRValidationError as error:  # name the file too
             raise IRValidationError(
                 f"network file {path}: {error.owner}", error.parameter, error.value, error.allowed
             ) from None
         except (TypeError, ValueError, KeyError, OverflowError, RecursionError, IndexError) as error:
             raise damaged_file_error("network file", path, error) from None
+        if stored is not None and stored != network.content_hash():
+            raise IRValidationError(
+                f"network file {path}",
+                "content_hash",
+                stored,
+                "the hash of the content read (the file was edited or damaged; to keep an intended "
+                "edit, delete the content_hash entry)",
+            )
+        return network
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Network) and other.content_hash() == self.content_hash()

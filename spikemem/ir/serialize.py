@@ -317,9 +317,15 @@ def dumps_with_arrays(data: dict) -> tuple[bytes, bytes]:
 
 
 def save_network(network: Any, path: Any) -> None:
-    """Write ``path`` (JSON) and ``path`` with suffix ``.npz`` (arrays), each atomically."""
+    """Write ``path`` (JSON) and ``path`` with suffix ``.npz`` (arrays), each atomically.
+
+    The JSON holds the network's :func:`content_hash` (``"content_hash"``), which
+    ``Network.load`` checks: a changed or damaged file is refused instead of read as another
+    network."""
     path = Path(path)
-    text, npz = dumps_with_arrays(network_to_dict(network))
+    data = network_to_dict(network)
+    data["content_hash"] = content_hash(data)
+    text, npz = dumps_with_arrays(data)
     atomic_write_bytes(path.with_suffix(".npz"), npz)
     atomic_write_bytes(path, text)
 

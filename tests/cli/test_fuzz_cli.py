@@ -18,7 +18,7 @@ from spikemem.cli import main
 from networks import static_network
 
 pytestmark = pytest.mark.timeout(300)
-FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 ROOT = Path(__file__).resolve().parents[2]
 FF = (ROOT / "examples" / "feedforward.toml").read_text()
 

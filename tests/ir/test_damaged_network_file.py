@@ -93,8 +93,8 @@ def test_fuzz_byte_damage_of_the_json_and_npz(saved, tmp_path, data):
         payload[at:at] = data.draw(st.binary(min_size=1, max_size=8))
     target.write_bytes(bytes(payload))
     loaded = expect_clear("Network.load (damaged bytes)", lambda: ir.Network.load(path), CLEAR)
-    if isinstance(loaded, ir.Network):  # the damage hit something harmless (whitespace, a digit)
-        assert loaded.content_hash() == ir.Network.load(path).content_hash()
+    if isinstance(loaded, ir.Network):  # the damage hit something harmless (whitespace, indentation)
+        assert loaded == every_node_network(), "a damaged file loaded as another network"
 
 
 JSON_VALUES = st.recursive(
@@ -124,7 +124,20 @@ def test_fuzz_structured_damage_of_the_json(saved, tmp_path, data):
         node = node[key]
     node[where[-1]] = data.draw(JSON_VALUES)
     path.write_text(json.dumps(document))
-    expect_clear("Network.load (changed JSON)", lambda: ir.Network.load(path), CLEAR)
+    loaded = expect_clear("Network.load (changed JSON)", lambda: ir.Network.load(path), CLEAR)
+    if isinstance(loaded, ir.Network):  # the value replaced was an equal one
+        assert loaded == every_node_network(), "a changed file loaded as another network"
+
+
+def test_an_edited_value_is_refused_by_the_content_hash(saved, tmp_path):
+    path = _copy(saved, tmp_path)
+    path.write_text(path.read_text().replace('"dt": 0.25', '"dt": 0.2'))
+    with pytest.raises(ir.IRValidationError, match="content_hash.*edited or damaged"):
+        ir.Network.load(path)
+    document = json.loads(path.read_text())
+    del document["content_hash"]  # an intended edit: accepted without the hash
+    path.write_text(json.dumps(document))
+    assert ir.Network.load(path).dt == 0.2
 
 
 def test_arrays_damaged_to_another_dtype(saved, tmp_path):
