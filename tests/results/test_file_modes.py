@@ -9,9 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pytest
 
-from spikemem.atomicio import remove_stale_temp_files, stale_temp_files, write_text_atomic
+from spikemem import ir
+from spikemem.atomicio import (
+    remove_stale_temp_files,
+    save_figure_atomic,
+    stale_temp_files,
+    write_text_atomic,
+)
 from spikemem.results import Recording, SpikeTrains
 
 
@@ -22,13 +29,21 @@ def _mode(path: Path) -> int:
 @pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
 def test_atomic_writes_follow_the_umask(tmp_path, umask):
     previous = os.umask(umask)
+    recording = Recording(dt=0.1, populations={"p": 1}, spikes={"p": SpikeTrains.empty(0.1)})
+    network = ir.Network(
+        populations=(ir.Population(name="p", size=2, cell=ir.IF_curr_exp()),), projections=()
+    )
+    figure = recording.plot_raster()
     try:
         write_text_atomic(tmp_path / "a.json", "{}")
-        Recording(dt=0.1, populations={"p": 1}, spikes={"p": SpikeTrains.empty(0.1)}).save(tmp_path / "r.h5")
+        recording.save(tmp_path / "r.h5")
+        network.save(tmp_path / "net.json")
+        save_figure_atomic(figure, tmp_path / "raster.png")
     finally:
         os.umask(previous)
-    assert _mode(tmp_path / "a.json") == 0o666 & ~umask
-    assert _mode(tmp_path / "r.h5") == 0o666 & ~umask
+        plt.close(figure)
+    for name in ("a.json", "r.h5", "net.json", "net.npz", "raster.png"):
+        assert _mode(tmp_path / name) == 0o666 & ~umask, name
 
 
 def _dead_pid() -> int:
