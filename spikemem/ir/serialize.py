@@ -291,8 +291,11 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
     it may leave names the process that wrote it (``spikemem.atomicio.stale_temp_files``).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX)
+    except OSError as error:  # name the target, not the temporary file
+        raise type(error)(error.errno, error.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             if hasattr(os, "fchmod"):  # POSIX

@@ -162,6 +162,8 @@ def _create_temp(directory: Path, name: str) -> Path:
             fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
+        except OSError as error:  # name the target, not the temporary file
+            raise type(error)(error.errno, error.strerror, str(directory / name)) from None
         os.close(fd)
         return candidate
     raise FileExistsError(f"could not create a temporary file in {directory}")  # pragma: no cover

@@ -182,3 +182,13 @@ def test_empty_backend_name_is_refused_by_reproduce(runner, tmp_path):
     result = runner.invoke(main, ["reproduce", "ca3-functional", "-b", "", "-o", str(tmp_path)])
     assert result.exit_code == 1 and "--backend: an empty name" in _one_error_line(result.output)
     assert not any(tmp_path.iterdir())
+
+
+def test_a_write_failure_names_the_target_not_a_temporary_file(runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    target = blocker / "estimate.json"
+    result = runner.invoke(main, ["estimate", FF, "--json", str(target)])
+    assert result.exit_code == 1
+    line = _one_error_line(result.output)
+    assert line.endswith(str(target)) and ".tmp" not in line
