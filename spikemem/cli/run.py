@@ -82,14 +82,16 @@ def run_command(
         ) from None
     wall = time.perf_counter() - started
     echo_run_summary(f"{settings.network.name!r} on {backend}, seed {seed}", duration, recording, wall)
+    written: list[str] = []
     try:
         recording.save(out / "recording.h5")
+        written.append("recording.h5")
         write_raster(recording, out / "raster.png")
     except OSError as error:
-        raise click.ClickException(f"could not write the results to {out}: {error}") from error
+        kept = f"{', '.join(written)} written, complete" if written else "nothing written"
+        raise click.ClickException(f"could not write the results to {out} ({kept}): {error}") from error
     except KeyboardInterrupt:
-        kept = [name for name in OUTPUTS if (out / name).exists()]
         raise Interrupted(
-            f"stopped by Ctrl-C while writing; complete in {out}: {', '.join(kept) or 'nothing'}"
+            f"stopped by Ctrl-C while writing; complete in {out}: {', '.join(written) or 'nothing'}"
         ) from None
     click.echo(f"wrote {out / 'recording.h5'} and {out / 'raster.png'}")

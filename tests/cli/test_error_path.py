@@ -192,3 +192,15 @@ def test_a_write_failure_names_the_target_not_a_temporary_file(runner, tmp_path)
     assert result.exit_code == 1
     line = _one_error_line(result.output)
     assert line.endswith(str(target)) and ".tmp" not in line
+
+
+def test_a_failed_figure_says_the_recording_was_written(runner, tmp_path, monkeypatch):
+    import spikemem.cli.run as run_module
+
+    monkeypatch.setattr(run_module, "write_raster", _raise(OSError(28, "No space left on device")))
+    out = tmp_path / "o"
+    result = runner.invoke(main, ["run", FF, "-o", str(out), "--duration", "10"])
+    assert result.exit_code == 1
+    assert "(recording.h5 written, complete)" in _one_error_line(result.output)
+    assert spikemem.results.Recording.load(out / "recording.h5").duration_ms == 10.0
+    assert not (out / "raster.png").exists()
