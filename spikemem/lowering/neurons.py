@@ -51,6 +51,9 @@ class NeuronTable:
     seg_params: np.ndarray | None = None  # (n_seg, 10): the constants of a uniform segment
 
 
+MAX_REFRACTORY_STEPS = 2**31 - 1
+"""Longest refractory period in steps: the engines count it in an int32."""
+
 LINEAR_CONSTANTS = ("P22", "c0", "P21e", "P21i", "P11e", "P11i", "scale_e", "scale_i", "jump", "v_thresh")
 
 
@@ -132,7 +135,16 @@ def neuron_table(dynamic: list[Population], dt: float, numerics: str) -> NeuronT
         columns["jump"].append(jump)
         columns["v_thresh"].append(p["v_thresh"])
         columns["v_reset"].append(p["v_reset"])
-        columns["nref"].append(refractory_steps(p["tau_refrac"], dt, numerics))
+        nref = refractory_steps(p["tau_refrac"], dt, numerics)
+        if nref.size and nref.max() > MAX_REFRACTORY_STEPS:
+            raise IRValidationError(
+                f"Population {pop.name!r}",
+                "tau_refrac",
+                float(np.max(p["tau_refrac"])),
+                f"at most {MAX_REFRACTORY_STEPS * dt:g} ms at dt={dt} ms (2**31 - 1 steps, the engines' "
+                "refractory counter)",
+            )
+        columns["nref"].append(nref)
         v_init = p["v_rest"] if cell.v_init is None else per_neuron(cell.v_init, n)
         columns["v_init"].append(v_init)
         _check_finite(pop, {k: v[-1] for k, v in columns.items() if k != "nref"}, dt)

@@ -82,3 +82,12 @@ def test_spinnaker_fixed_names_parameters_that_do_not_fit_the_board():
         ir.IRValidationError, match=r"Population 'p'.*fit sPyNNaker's fixed point at dt=0.1 ms"
     ):
         spikemem.compile(net).run(1.0)
+
+
+def test_a_refractory_period_longer_than_the_counter_is_refused():
+    pop = ir.Population(name="p", size=1, cell=ir.IF_curr_exp(tau_refrac=3e5))
+    net = ir.Network(populations=(pop,), projections=(), dt=1e-4)
+    with pytest.raises(
+        ir.IRValidationError, match=r"tau_refrac=300000.0; allowed: at most 214748 ms at dt=0.0001"
+    ):
+        spikemem.compile(net)
