@@ -91,3 +91,14 @@ def test_a_refractory_period_longer_than_the_counter_is_refused():
         ir.IRValidationError, match=r"tau_refrac=300000.0; allowed: at most 214748 ms at dt=0.0001"
     ):
         spikemem.compile(net)
+
+
+def test_a_delay_longer_than_the_int32_table_is_refused():
+    src = ir.Population(name="s", size=1, cell=ir.SpikeSourceArray(times=[0.0], ids=[0]))
+    pop = ir.Population(name="p", size=1, cell=ir.IF_curr_exp())
+    proj = ir.Projection(name="x", pre=src, post=pop, connector=ir.AllToAll(), weight=1.0, delay=3e5)
+    net = ir.Network(populations=(pop, src), projections=(proj,), dt=1e-4)
+    with pytest.raises(
+        ir.IRValidationError, match=r"Projection 'x'.*delay=300000.0; allowed: at most 214748 ms"
+    ):
+        spikemem.compile(net)
