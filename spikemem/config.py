@@ -138,7 +138,15 @@ def load_config(path: str | Path) -> RunConfig:
             data = tomllib.load(handle)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise _Error(str(path), "TOML syntax", str(error), "valid TOML (https://toml.io)") from None
-    return config_from_dict(data, source=str(path))
+        except RecursionError:
+            raise _Error(str(path), "TOML nesting", "arrays or tables nested too deeply", _SHALLOW) from None
+    try:
+        return config_from_dict(data, source=str(path))
+    except RecursionError:
+        raise _Error(str(path), "TOML nesting", "values nested too deeply", _SHALLOW) from None
+
+
+_SHALLOW = "values nested at most a few levels deep (numbers, lists of numbers, small tables)"
 
 
 def config_from_dict(data: dict[str, Any], source: str = "<dict>") -> RunConfig:
@@ -229,6 +237,8 @@ def _population(at: str, entry: dict[str, Any]) -> ir.Population:
     _check_keys(at, entry, ["name", "size", "cell", *cell_keys])
     name = _require(at, entry, "name", "a population name")
     size = _require(at, entry, "size", "an integer number of neurons >= 1")
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 10**8:
+        raise _Error(at, "size", size, "an integer number of neurons in [1, 1e8]")
     params = {k: _per_neuron(at, k, v, size) for k, v in entry.items() if k not in ("name", "size", "cell")}
     try:
         if "spike_times" in params:
@@ -352,7 +362,7 @@ def _phase(at: str, entry: dict[str, Any]) -> ir.Phase:
         return ir.Phase(
             name=_require(at, entry, "name", "a phase name"),
             duration=_require(at, entry, "duration", "a duration in ms > 0"),
-            plastic=plastic if plastic is None or isinstance(plastic, str) else tuple(plastic),
+            plastic=tuple(plastic) if isinstance(plastic, list) else plastic,
             stimuli=tuple(ir.Stimulus(**s) for s in stimuli),
         )
     except _Error as error:

@@ -14,3 +14,13 @@ from pathlib import Path
 TESTS = str(Path(__file__).resolve().parent)
 if TESTS not in sys.path:
     sys.path.append(TESTS)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's hook signature
+    """Print the fuzz outcome counts (tests/fuzzing.py) when fuzz tests ran."""
+    fuzzing = sys.modules.get("fuzzing")
+    lines = fuzzing.summary_lines() if fuzzing is not None else []
+    if lines:
+        terminalreporter.section("fuzz outcomes")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -12,17 +12,28 @@ has the same keys everywhere. A backend writes only what differs: its option che
 from __future__ import annotations
 
 import enum
+import inspect
 import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..ir.errors import UnsupportedFeature
+import numpy as np
+
+from ..ir.errors import IRValidationError, UnsupportedFeature
 from ..ir.network import Network
 from ..ir.record import RecordSpec
 from ..ir.schedule import Schedule
 from .options import CompileOptions, base_versions, check_compile, run_meta, schedule_for
 
-__all__ = ["Backend", "Capability", "Compilation", "Runnable", "UnsupportedFeature"]
+__all__ = [
+    "Backend",
+    "Capability",
+    "Compilation",
+    "NumericalError",
+    "Runnable",
+    "UnsupportedFeature",
+    "check_finite_recording",
+]
 
 
 class Capability(str, enum.Enum):
@@ -78,6 +89,39 @@ class Compilation:
     options: CompileOptions
 
 
+class NumericalError(ArithmeticError):
+    """A run produced NaN or infinite values (state or weights): its results are not usable."""
+
+
+def check_finite_recording(recording: Any, backend: str) -> Any:
+    """``recording``, after checking that every sampled state value and weight is finite.
+
+    Raises
+    ------
+    NumericalError
+        Naming the backend, the population (or projection), the variable, and the first
+        sample step with a NaN or inf.
+    """
+    for name, trace in recording.state.items():
+        for variable, values in trace.values.items():
+            bad = ~np.isfinite(values)
+            if bad.any():
+                row = int(np.argmax(bad.any(axis=1)))
+                raise NumericalError(
+                    f"backend {backend!r}: {variable} of population {name!r} is NaN or infinite from "
+                    f"step {int(trace.steps[row])} on (t = {trace.steps[row] * recording.dt:g} ms); "
+                    "the network's parameters are outside what the engine can integrate"
+                )
+    for phase, projections in recording.weights.items():
+        for projection, values in projections.items():
+            if not np.all(np.isfinite(values)):
+                raise NumericalError(
+                    f"backend {backend!r}: weights of projection {projection!r} after phase {phase!r} "
+                    "are NaN or infinite"
+                )
+    return recording
+
+
 class Runnable:
     """A compiled network, ready to run. Every :meth:`run` starts from the initial state.
 
@@ -119,7 +163,7 @@ class Runnable:
         -------
         spikemem.results.Recording
         """
-        return self._execute(self.schedule_for(duration))
+        return check_finite_recording(self._execute(self.schedule_for(duration)), self.backend)
 
     def schedule_for(self, duration: float | None) -> Schedule:
         """The schedule of a run: the compiled one, or one phase of ``duration`` ms."""
@@ -150,8 +194,13 @@ class Runnable:
     def meta(self, *, n_steps: int, timings: dict[str, float], **extra: Any) -> dict[str, Any]:
         """The metadata of a run of ``n_steps`` steps (:func:`~.options.run_meta`)."""
         return run_meta(
-            self.backend, self.network, self.options,
-            versions=self.versions(), n_steps=n_steps, timings=timings, **extra,
+            self.backend,
+            self.network,
+            self.options,
+            versions=self.versions(),
+            n_steps=n_steps,
+            timings=timings,
+            **extra,
         )
 
     def recording(
@@ -168,8 +217,13 @@ class Runnable:
         from ..results import Recording
 
         return Recording(
-            dt=self.options.dt, populations=populations, spikes=spikes, state=state, weights=weights,
-            phases=phases, meta=meta,
+            dt=self.options.dt,
+            populations=populations,
+            spikes=spikes,
+            state=state,
+            weights=weights,
+            phases=phases,
+            meta=meta,
         )
 
 
@@ -219,17 +273,37 @@ class Backend:
                 self.name,
                 ("numba", "brian2", "nest", "spinnaker"),
             )
-        if checked.numerics == "spinnaker-fixed" and Capability.NUMERICS_SPINNAKER_FIXED not in self.capabilities:
-            raise UnsupportedFeature("numerics 'spinnaker-fixed' (sPyNNaker's fixed-point arithmetic)", self.name, ("numba",))
+        if (
+            checked.numerics == "spinnaker-fixed"
+            and Capability.NUMERICS_SPINNAKER_FIXED not in self.capabilities
+        ):
+            raise UnsupportedFeature(
+                "numerics 'spinnaker-fixed' (sPyNNaker's fixed-point arithmetic)", self.name, ("numba",)
+            )
         board = checked.record.weight_readout == "board"
         if board and Capability.RECORD_WEIGHTS_BOARD not in self.capabilities:
             raise UnsupportedFeature("RecordSpec(weight_readout='board')", self.name, ("numba",))
         compiled = Compilation(network, schedule, checked)
+        self._check_option_names(options)
         settings = self._check_options(compiled, progress=progress, **options)
         started = time.perf_counter()
         lowered = self._lower(compiled, settings)
         build_s = time.perf_counter() - started
         return self._runnable(compiled, build_s=build_s, **settings, **lowered)
+
+    def _check_option_names(self, options: dict[str, Any]) -> None:
+        """Raise :class:`IRValidationError` naming an option neither shared nor the backend's own
+        (Python would raise a ``TypeError`` from :meth:`_check_options`)."""
+        parameters = inspect.signature(self._check_options).parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+            return
+        own = {name for name, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
+        for name in options:
+            if name not in own:
+                allowed = sorted({"dt", "numerics", "seed", "record", "progress"} | own)
+                raise IRValidationError(
+                    f"compile for backend {self.name!r}", "option", name, "one of " + ", ".join(allowed)
+                )
 
     def _check_options(self, compiled: Compilation, *, progress: bool | None) -> dict[str, Any]:
         """Check the backend's own options (its keywords); return the :attr:`runnable`'s keywords."""

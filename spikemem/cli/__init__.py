@@ -13,8 +13,9 @@
     spikemem export --to nir NETWORK -o OUT.nir   # NIR graph + fidelity table (docs/nir.md)
     spikemem import FILE.nir -o NETWORK.json  # NIR graph -> saved network (--run MS: run it)
 
-Errors in the configuration or an unavailable backend end with a one-line message and exit
-status 1 (usage errors: 2).
+Every failure ends with a one-line message on stderr and exit status 1 (usage errors: 2;
+Ctrl-C: 130); ``spikemem --debug COMMAND ...`` (or ``SPIKEMEM_DEBUG=1``) shows the traceback
+instead (:mod:`.errors`).
 
 Every command is a ``click.Command`` defined in a module beside this one (``run``, ``verify``,
 ``backends``, ``doctor``; ``spinnaker``: estimate and deploy; ``interop``: export and import) or,
@@ -31,6 +32,7 @@ from spikemem.reproduce import reproduce_command
 
 from .backends import backends_command
 from .doctor import doctor_command
+from .errors import ErrorHandlingGroup
 from .interop import export_command, import_command
 from .run import run_command
 from .spinnaker import deploy_command, estimate_command
@@ -52,7 +54,15 @@ COMMANDS: tuple[click.Command, ...] = (
 """The commands of ``spikemem``, each registered under its own ``name``."""
 
 
-@click.group(commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=ErrorHandlingGroup, commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(spikemem.__version__, prog_name="spikemem")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="SPIKEMEM_DEBUG",
+    help="On an error, show the full traceback instead of a one-line message.",
+)
+def main(debug: bool) -> None:
     """spikemem: spiking memory models behind one network description, compiled to many engines."""

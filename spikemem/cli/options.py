@@ -21,6 +21,7 @@ __all__ = [
     "neurons_per_core_option",
     "out_folder_option",
     "output_file_option",
+    "overwrite_option",
     "seed_option",
     "time_scale_factor_option",
 ]
@@ -53,6 +54,12 @@ def out_folder_option(help: str) -> Decorator:
         show_default=True,
         help=help,
     )
+
+
+overwrite_option: Decorator = click.option(
+    "--overwrite", is_flag=True, help="Replace the results of an earlier run in the output folder."
+)
+"""``--overwrite``: let a command replace an earlier run's files (refused without it)."""
 
 
 def output_file_option(help: str) -> Decorator:

@@ -23,10 +23,11 @@ from .options import (
     machine_options,
     neurons_per_core_option,
     out_folder_option,
+    overwrite_option,
     seed_option,
     time_scale_factor_option,
 )
-from .output import load_settings, write_raster
+from .output import expected_output_bytes, load_settings, prepare_output_folder, write_raster
 
 __all__ = ["deploy_command", "estimate_command"]
 
@@ -133,6 +134,7 @@ def _estimate_numba(settings: object, dt: float | None, rate: float | None, json
 @config_argument
 @machine_options
 @out_folder_option("Folder for recording.h5, raster.png, mapping.json and sPyNNaker's reports.")
+@overwrite_option
 @seed_option("Compile seed (default: [run] seed).")
 @time_scale_factor_option("Slow-down of the board (needed with dt = 0.1 ms for dense networks).")
 @neurons_per_core_option()
@@ -145,6 +147,7 @@ def deploy_command(
     virtual: bool,
     cfg: str | None,
     out: Path,
+    overwrite: bool,
     seed: int | None,
     time_scale_factor: float | None,
     neurons_per_core: int | None,
@@ -156,9 +159,14 @@ def deploy_command(
     from ..backends.spinnaker.engine import SpiNNakerBackend, write_mapping
     from ..backends.spinnaker.mapping import MappingReport
 
+    settings = load_settings(config)
+    prepare_output_folder(
+        out,
+        ("recording.h5", "raster.png", "mapping.json"),
+        overwrite=overwrite,
+        needed_bytes=expected_output_bytes(settings, None),
+    )
     try:
-        settings = load_settings(config)
-        out.mkdir(parents=True, exist_ok=True)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RuntimeWarning)
             runnable = SpiNNakerBackend().compile(

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .errors import IRValidationError
+from .units import to_ir_value
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
@@ -44,7 +45,9 @@ def _number_array(value: Any) -> np.ndarray | None:
 
 
 def finite_float(owner: str, name: str, value: Any, allowed: str) -> float:
-    """A single finite real number (``bool`` and huge integers refused) as a float."""
+    """A single finite real number (``bool`` and huge integers refused) as a float; a value with
+    units is converted to the parameter's IR unit or refused (:mod:`.units`)."""
+    value = to_ir_value(owner, name, value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise IRValidationError(owner, name, value, allowed)
     try:
@@ -68,7 +71,10 @@ def as_tuple(owner: str, name: str, value: Any, allowed: str) -> tuple:
 
 
 def scalar_or_array(owner: str, name: str, value: Any) -> float | np.ndarray:
-    """Return ``value`` as a float or a read-only 1-D float64 array; reject non-finite input."""
+    """Return ``value`` as a float or a read-only 1-D float64 array; reject non-finite input.
+
+    A value with units is converted to the parameter's IR unit or refused (:mod:`.units`)."""
+    value = to_ir_value(owner, name, value)
     if isinstance(value, (bool, np.bool_)):
         raise IRValidationError(owner, name, value, "a finite number or a 1-D array of them")
     if isinstance(value, (int, float, np.integer, np.floating)):
@@ -190,7 +196,9 @@ def readonly_int_array(owner: str, name: str, value: Any) -> np.ndarray:
 
 
 def readonly_float_array(owner: str, name: str, value: Any) -> np.ndarray:
-    """A read-only 1-D float64 array of finite values (may be empty)."""
+    """A read-only 1-D float64 array of finite values (may be empty); quantities converted as in
+    :func:`scalar_or_array`."""
+    value = to_ir_value(owner, name, value)
     array = _number_array(value)
     if array is None or array.ndim > 1:
         raise IRValidationError(owner, name, value, "a 1-D array of finite numbers")
@@ -214,7 +222,8 @@ def strict_keywords(cls: type) -> type:
     fields = [f for f in dataclasses.fields(cls) if f.init]
     allowed = frozenset(f.name for f in fields)
     required = tuple(
-        f.name for f in fields
+        f.name
+        for f in fields
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     )
     owner = getattr(cls, "kind", cls.__name__)
@@ -227,9 +236,7 @@ def strict_keywords(cls: type) -> type:
             )
         for key in kwargs:
             if key not in allowed:
-                raise IRValidationError(
-                    owner, "parameter name", key, "one of " + ", ".join(sorted(allowed))
-                )
+                raise IRValidationError(owner, "parameter name", key, "one of " + ", ".join(sorted(allowed)))
         for key in required:
             if key not in kwargs:
                 raise IRValidationError(owner, key, "missing", f"a value for the required parameter {key!r}")

@@ -19,7 +19,14 @@ from .connectors import FromList
 from .errors import IRValidationError
 from .population import Population
 from .projection import Projection
-from .serialize import content_hash, load_network_data, network_fields_from_dict, network_to_dict, save_network
+from .serialize import (
+    content_hash,
+    damaged_file_error,
+    load_network_data,
+    network_fields_from_dict,
+    network_to_dict,
+    save_network,
+)
 
 NUMERICS = ("exact", "spinnaker", "spinnaker-fixed")
 """Numerical schemes (``exact`` and ``spinnaker``: every engine must implement them exactly).
@@ -87,7 +94,10 @@ class Network:
                 target = getattr(proj, side).population
                 if not any(target is p for p in pops):
                     raise IRValidationError(
-                        f"Projection {proj.name!r}", side, target.name, "a population that is part of this network"
+                        f"Projection {proj.name!r}",
+                        side,
+                        target.name,
+                        "a population that is part of this network",
                     )
         object.__setattr__(self, "populations", pops)
         object.__setattr__(self, "projections", projs)
@@ -99,14 +109,18 @@ class Network:
         for pop in self.populations:
             if pop.name == name:
                 return pop
-        raise IRValidationError(f"Network {self.name!r}", "population", name, ", ".join(p.name for p in self.populations))
+        raise IRValidationError(
+            f"Network {self.name!r}", "population", name, ", ".join(p.name for p in self.populations)
+        )
 
     def projection(self, name: str) -> Projection:
         """The projection called ``name``."""
         for proj in self.projections:
             if proj.name == name:
                 return proj
-        raise IRValidationError(f"Network {self.name!r}", "projection", name, ", ".join(p.name for p in self.projections))
+        raise IRValidationError(
+            f"Network {self.name!r}", "projection", name, ", ".join(p.name for p in self.projections)
+        )
 
     @property
     def n_neurons(self) -> int:
@@ -133,8 +147,35 @@ class Network:
 
     @classmethod
     def load(cls, path: Any) -> Network:
-        """Read a network written by :meth:`save`."""
-        return cls.from_dict(load_network_data(path))
+        """Read a network written by :meth:`save`, checking its stored content hash (files
+        without one, e.g. written by hand, are read unchecked).
+
+        Raises
+        ------
+        FileNotFoundError
+            ``path`` does not exist.
+        IRValidationError
+            For a damaged or changed file (naming it and what went wrong) or an invalid network.
+        """
+        data = load_network_data(path)
+        stored = data.pop("content_hash", None) if isinstance(data, dict) else None
+        try:
+            network = cls.from_dict(data)
+        except IRValidationError as error:  # name the file too
+            raise IRValidationError(
+                f"network file {path}: {error.owner}", error.parameter, error.value, error.allowed
+            ) from None
+        except (TypeError, ValueError, KeyError, OverflowError, RecursionError, IndexError) as error:
+            raise damaged_file_error("network file", path, error) from None
+        if stored is not None and stored != network.content_hash():
+            raise IRValidationError(
+                f"network file {path}",
+                "content_hash",
+                stored,
+                "the hash of the content read (the file was edited or damaged; to keep an intended "
+                "edit, delete the content_hash entry)",
+            )
+        return network
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Network) and other.content_hash() == self.content_hash()

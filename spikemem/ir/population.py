@@ -63,6 +63,15 @@ class Population:
 def _index_array(population: Population, index: Any) -> np.ndarray:
     owner = f"Population {population.name!r}"
     if isinstance(index, slice):
+        bounds = (index.start, index.stop)
+        size = population.size
+        if any(isinstance(b, (int, np.integer)) and not -size <= b <= size for b in bounds):
+            raise IRValidationError(
+                owner,
+                "view index",
+                index,
+                f"a slice whose bounds lie in [-{size}, {size}] (no silent clipping)",
+            )
         try:
             array = np.arange(population.size, dtype=np.int64)[index]
         except (TypeError, ValueError, IndexError):  # non-integer or huge bounds, step 0
@@ -77,9 +86,7 @@ def _index_array(population: Population, index: Any) -> np.ndarray:
         if raw.dtype == bool or not np.issubdtype(raw.dtype, np.integer) or raw.ndim != 1:
             raise IRValidationError(owner, "view index", index, "a slice or integer indices")
         if raw.size and (raw.min() < 0 or raw.max() >= population.size):
-            raise IRValidationError(
-                owner, "view index", index, f"indices in [0, {population.size - 1}]"
-            )
+            raise IRValidationError(owner, "view index", index, f"indices in [0, {population.size - 1}]")
         array = raw.astype(np.int64)  # checked first: no wrap-around of large unsigned values
     if array.size == 0:
         raise IRValidationError(owner, "view index", index, "a selection of at least one neuron")

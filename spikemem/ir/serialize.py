@@ -96,7 +96,9 @@ def _plasticity_from_dict(data: dict | None, owner: str) -> STDP | None:
     weight_data = _expect(data, "weight", owner)
     weight_cls = {"Additive": Additive, "Multiplicative": Multiplicative}.get(weight_data.get("kind"))
     if weight_cls is None:
-        raise IRValidationError(owner, "weight dependence", weight_data.get("kind"), "'Additive' or 'Multiplicative'")
+        raise IRValidationError(
+            owner, "weight dependence", weight_data.get("kind"), "'Additive' or 'Multiplicative'"
+        )
     rest = {k: v for k, v in data.items() if k not in ("kind", "timing", "weight")}
     return STDP(
         timing=SpikePair(**timing),
@@ -113,13 +115,30 @@ def network_fields_from_dict(data: dict) -> dict[str, Any]:
     """
     try:
         return _network_fields(data)
-    except (KeyError, TypeError, AttributeError) as error:
-        raise IRValidationError("network file", "content", repr(error), "the structure written by Network.to_dict") from None
+    except IRValidationError:
+        raise
+    except (
+        KeyError,
+        TypeError,
+        AttributeError,
+        ValueError,
+        OverflowError,
+        RecursionError,
+        IndexError,
+    ) as error:
+        raise IRValidationError(
+            "network file", "content", repr(error), "the structure written by Network.to_dict"
+        ) from None
 
 
 def _network_fields(data: dict) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != "spikemem.network":
-        raise IRValidationError("network file", "format", data.get("format") if isinstance(data, dict) else data, "'spikemem.network'")
+        raise IRValidationError(
+            "network file",
+            "format",
+            data.get("format") if isinstance(data, dict) else data,
+            "'spikemem.network'",
+        )
     if data.get("version") != FORMAT_VERSION:
         raise IRValidationError("network file", "version", data.get("version"), str(FORMAT_VERSION))
     pops = {}
@@ -161,9 +180,7 @@ def schedule_to_dict(schedule: Schedule) -> dict:
                 "name": p.name,
                 "duration": p.duration,
                 "plastic": None if p.plastic is None else list(p.plastic),
-                "stimuli": [
-                    {"population": s.population, "times": s.times, "ids": s.ids} for s in p.stimuli
-                ],
+                "stimuli": [{"population": s.population, "times": s.times, "ids": s.ids} for s in p.stimuli],
             }
             for p in schedule.phases
         ],
@@ -173,7 +190,12 @@ def schedule_to_dict(schedule: Schedule) -> dict:
 def schedule_from_dict(data: dict) -> Schedule:
     """Rebuild a schedule from :func:`schedule_to_dict` output."""
     if not isinstance(data, dict) or data.get("format") != "spikemem.schedule":
-        raise IRValidationError("schedule", "format", data.get("format") if isinstance(data, dict) else data, "'spikemem.schedule'")
+        raise IRValidationError(
+            "schedule",
+            "format",
+            data.get("format") if isinstance(data, dict) else data,
+            "'spikemem.schedule'",
+        )
     phases = []
     for entry in data["phases"]:
         phases.append(
@@ -241,13 +263,43 @@ def content_hash(data: dict) -> str:
     return digest.hexdigest()
 
 
+TEMP_SUFFIX = ".tmp"
+"""Suffix of the hidden temporary files of atomic writes: ``.<name>.<pid>.<random>.tmp``."""
+
+
+def current_umask() -> int:
+    """The process's file-mode creation mask (read from ``/proc`` where possible, so that no
+    other thread ever sees a changed umask)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):  # not Linux, or an old kernel
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` via a temporary file and ``os.replace``."""
+    """Write ``payload`` to ``path`` via a temporary file and ``os.replace``.
+
+    The temporary file (``.<name>.<pid>.<random>.tmp`` beside the target) is flushed, fsynced
+    and given the mode a plain ``open`` would (``0o666`` less the umask; ``mkstemp`` alone gives
+    ``0o600``) before the rename. A crash leaves the previous target intact; the temporary file
+    it may leave names the process that wrote it (``spikemem.atomicio.stale_temp_files``).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX)
+    except OSError as error:  # name the target, not the temporary file
+        raise type(error)(error.errno, error.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):  # POSIX
+                os.fchmod(handle.fileno(), 0o666 & ~current_umask())
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
@@ -268,21 +320,56 @@ def dumps_with_arrays(data: dict) -> tuple[bytes, bytes]:
 
 
 def save_network(network: Any, path: Any) -> None:
-    """Write ``path`` (JSON) and ``path`` with suffix ``.npz`` (arrays), each atomically."""
+    """Write ``path`` (JSON) and ``path`` with suffix ``.npz`` (arrays), each atomically.
+
+    The JSON holds the network's :func:`content_hash` (``"content_hash"``), which
+    ``Network.load`` checks: a changed or damaged file is refused instead of read as another
+    network."""
     path = Path(path)
-    text, npz = dumps_with_arrays(network_to_dict(network))
+    data = network_to_dict(network)
+    data["content_hash"] = content_hash(data)
+    text, npz = dumps_with_arrays(data)
     atomic_write_bytes(path.with_suffix(".npz"), npz)
     atomic_write_bytes(path, text)
 
 
 def load_network_data(path: Any) -> dict:
-    """The plain data of a network written by :func:`save_network` (``Network.load`` builds it)."""
+    """The plain data of a network written by :func:`save_network` (``Network.load`` builds it).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
+    IRValidationError
+        For anything else that keeps the file from being read: a directory, unreadable,
+        not UTF-8, not JSON, nested too deeply, a damaged ``.npz`` or a missing array.
+    """
     path = Path(path)
-    skeleton = json.loads(path.read_text())
-    npz_path = path.with_suffix(".npz")
-    if npz_path.exists():
-        with np.load(npz_path, allow_pickle=False) as arrays:
-            data = _join_arrays(skeleton, {k: arrays[k] for k in arrays.files})
-    else:
-        data = _join_arrays(skeleton, {})
-    return data
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such network file")
+    try:
+        skeleton = json.loads(path.read_text(encoding="utf-8"))
+        npz_path = path.with_suffix(".npz")
+        if npz_path.exists():
+            with np.load(npz_path, allow_pickle=False) as arrays:
+                return _join_arrays(skeleton, {k: arrays[k] for k in arrays.files})
+        return _join_arrays(skeleton, {})
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - json, zipfile, zlib and numpy raise many types
+        raise damaged_file_error("network file", path, error) from None
+
+
+def damaged_file_error(kind: str, path: Any, error: BaseException) -> IRValidationError:
+    """The :class:`IRValidationError` of a ``kind`` file at ``path`` that ``error`` kept from being
+    read (``KeyError``, ``BadZipFile``, ``JSONDecodeError``, ``IsADirectoryError``,
+    ``RecursionError``, ``OverflowError``, ...)."""
+    reason = str(error) if not isinstance(error, RecursionError) else "nested too deeply"
+    return IRValidationError(
+        f"{kind} {path}",
+        "content",
+        type(error).__name__,
+        f"an unchanged file written by Network.save (.json with its sibling .npz); reading failed: {reason}"[
+            :300
+        ],
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ir.cells import DiscreteLIF, IF_curr_exp, per_neuron, refractory_steps
+from ..ir.errors import IRValidationError
 from ..ir.population import Population
 
 __all__ = [
@@ -50,6 +51,9 @@ class NeuronTable:
     seg_params: np.ndarray | None = None  # (n_seg, 10): the constants of a uniform segment
 
 
+MAX_REFRACTORY_STEPS = 2**31 - 1
+"""Longest refractory period in steps: the engines count it in an int32."""
+
 LINEAR_CONSTANTS = ("P22", "c0", "P21e", "P21i", "P11e", "P11i", "scale_e", "scale_i", "jump", "v_thresh")
 
 
@@ -84,9 +88,13 @@ def lif_propagators(
     if numerics == "spinnaker":
         return P22, P20, P20.copy(), P11
     x = dt * (1.0 / tau_m - 1.0 / tau_syn)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         ratio = np.where(x == 0.0, 1.0, np.expm1(x) / np.where(x == 0.0, 1.0, x))
-    P21 = (dt / cm) * P22 * ratio
+        P21 = (dt / cm) * P22 * ratio
+        # dt/tau_m > ~709: expm1(x) overflows and P22 underflows (inf · 0). There
+        # P22·expm1(x) = exp(-dt/tau_syn) - exp(-dt/tau_m), which is finite and exact enough.
+        stable = (dt / cm) * (np.exp(-dt / tau_syn) - P22) / np.where(x == 0.0, 1.0, x)
+    P21 = np.where(np.isfinite(P21), P21, stable)
     return P22, P20, P21, P11
 
 
@@ -127,9 +135,19 @@ def neuron_table(dynamic: list[Population], dt: float, numerics: str) -> NeuronT
         columns["jump"].append(jump)
         columns["v_thresh"].append(p["v_thresh"])
         columns["v_reset"].append(p["v_reset"])
-        columns["nref"].append(refractory_steps(p["tau_refrac"], dt, numerics))
+        nref = refractory_steps(p["tau_refrac"], dt, numerics)
+        if nref.size and nref.max() > MAX_REFRACTORY_STEPS:
+            raise IRValidationError(
+                f"Population {pop.name!r}",
+                "tau_refrac",
+                float(np.max(p["tau_refrac"])),
+                f"at most {MAX_REFRACTORY_STEPS * dt:g} ms at dt={dt} ms (2**31 - 1 steps, the engines' "
+                "refractory counter)",
+            )
+        columns["nref"].append(nref)
         v_init = p["v_rest"] if cell.v_init is None else per_neuron(cell.v_init, n)
         columns["v_init"].append(v_init)
+        _check_finite(pop, {k: v[-1] for k, v in columns.items() if k != "nref"}, dt)
     merged = {
         k: (np.concatenate(v) if v else np.zeros(0, dtype=np.int64 if k == "nref" else np.float64))
         for k, v in columns.items()
@@ -138,6 +156,25 @@ def neuron_table(dynamic: list[Population], dt: float, numerics: str) -> NeuronT
     table = NeuronTable(**{k: np.ascontiguousarray(v) for k, v in merged.items()})
     segment_table(table, [p.size for p in dynamic], [isinstance(p.cell, DiscreteLIF) for p in dynamic])
     return table
+
+
+def _check_finite(pop: Population, constants: dict[str, np.ndarray], dt: float) -> None:
+    """Raise :class:`IRValidationError` if a step constant of ``pop`` at ``dt`` (ms) is NaN or
+    infinite, naming the constant, the time step and the cell's time constants and capacitance."""
+    for name, column in constants.items():
+        if not np.all(np.isfinite(column)):
+            shown = ", ".join(
+                f"{k}={getattr(pop.cell, k)!r}"
+                for k in ("tau_m", "cm", "tau_syn_E", "tau_syn_I", "i_offset")
+                if hasattr(pop.cell, k) and not isinstance(getattr(pop.cell, k), np.ndarray)
+            )
+            raise IRValidationError(
+                f"Population {pop.name!r}",
+                "cell parameters",
+                f"{shown} at dt={dt} ms",
+                f"values whose step constants are finite ({name} is not); "
+                f"keep tau_m/cm and i_offset*tau_m/cm below 1e300",
+            )
 
 
 def _discrete_lif_columns(cell: DiscreteLIF, n: int, dt: float) -> dict[str, np.ndarray]:
@@ -154,7 +191,12 @@ def _discrete_lif_columns(cell: DiscreteLIF, n: int, dt: float) -> dict[str, np.
     return {
         "P22": beta,
         "c0": gain * per_neuron(cell.i_offset, n),
-        "P21e": zeros, "P21i": zeros, "P11e": zeros, "P11i": zeros, "scale_e": zeros, "scale_i": zeros,
+        "P21e": zeros,
+        "P21i": zeros,
+        "P11e": zeros,
+        "P11i": zeros,
+        "scale_e": zeros,
+        "scale_i": zeros,
         "jump": gain,
         "v_thresh": per_neuron(cell.alpha, n) * v_thresh,
         "v_reset": v_thresh,

@@ -19,8 +19,12 @@ import numpy as np
 
 from ..ir.connectivity import Synapses, delay_steps, resolve
 from ..ir.dendrites import DendriticNeuron
+from ..ir.errors import IRValidationError
 from ..ir.network import Network
 from .csr import concat, csr_by_pre
+
+MAX_DELAY_STEPS = 2**31 - 1
+"""Longest delay in steps: the synapse table stores delays as int32."""
 
 __all__ = ["SynapseTable", "synapse_table"]
 
@@ -66,6 +70,13 @@ def synapse_table(
                 delay_steps(syn.delay, dt, owner=f"Projection {proj.name!r}")
                 if syn.size
                 else np.zeros(0, np.int64)
+            )
+        if syn.size and steps.max() > MAX_DELAY_STEPS:  # the table stores delays as int32
+            raise IRValidationError(
+                f"Projection {proj.name!r}",
+                "delay",
+                float(syn.delay.max()),
+                f"at most {MAX_DELAY_STEPS * dt:g} ms at dt={dt} ms (2**31 - 1 steps)",
             )
         if syn.size:
             error = np.abs(steps * dt - syn.delay)

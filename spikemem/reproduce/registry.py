@@ -59,6 +59,8 @@ def register(name: str, *, simulated: bool = True) -> Callable[[Runner], Runner]
 def option_error(name: str, backend: str | None, full: bool) -> str | None:
     """Why ``backend`` or ``full`` do not apply to the reproduction ``name`` (``None``: they do)."""
     entry = REPRODUCTIONS[name]
+    if backend is not None and not backend.strip():
+        return "--backend: an empty name; give a backend name or leave --backend out"
     if not entry.simulated and backend not in (None, "numba"):
         return f"{name} is computed exactly or by Monte Carlo; it takes no --backend"
     if entry.simulated and full:

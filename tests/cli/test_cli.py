@@ -203,7 +203,8 @@ def test_unwritable_output_folder(runner, tmp_path):
     blocker.write_text("not a folder")
     result = runner.invoke(main, ["run", FF, "-o", str(blocker / "out"), "--duration", "10"])
     assert result.exit_code == 1
-    assert "could not write the results" in result.output and "Traceback" not in result.output
+    assert "lies under the file" in result.output and "Traceback" not in result.output
+    assert "spikes" not in result.output  # refused before the simulation, not after it
 
 
 def test_doctor_prints_every_section_without_network_access(runner):

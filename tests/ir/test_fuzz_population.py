@@ -127,6 +127,8 @@ def expected_view(size, index):
                 return None
         if index.step == 0:
             return None
+        if any(b is not None and not -size <= b <= size for b in (index.start, index.stop)):
+            return None  # Python would clip; the IR refuses, like the TOML path
         chosen = positions[index]
     else:
         if isinstance(index, np.ndarray):

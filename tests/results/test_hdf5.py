@@ -74,7 +74,7 @@ def test_sonata_layout(recording, tmp_path):
     recording.save(path)
     with h5py.File(path) as file:
         assert file.attrs["format"] == "spikemem.recording"
-        assert int(file.attrs["version"]) == 1
+        assert int(file.attrs["version"]) == 2
         assert float(file.attrs["dt"]) == 0.1
         assert json.loads(file.attrs["populations"]) == {"exc": 40, "inh": 10, "input": 5}
         assert json.loads(file.attrs["meta"])["ir_hash"] == "abc123"
@@ -163,8 +163,8 @@ def test_load_newer_version(recording, tmp_path):
     path = tmp_path / "future.h5"
     recording.save(path)
     with h5py.File(path, "r+") as file:
-        file.attrs["version"] = 2
-    with pytest.raises(RecordingFormatError, match="version=2"):
+        file.attrs["version"] = 3
+    with pytest.raises(RecordingFormatError, match="version=3"):
         Recording.load(path)
 
 

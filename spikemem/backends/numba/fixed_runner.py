@@ -19,7 +19,7 @@ import numpy as np
 from ...ir import IF_curr_delta, IF_curr_exp, SpikeSourcePoisson
 from ...ir.cells import is_source, per_neuron
 from ...ir.connectivity import resolve
-from ...ir.errors import UnsupportedFeature
+from ...ir.errors import IRValidationError, UnsupportedFeature
 from ...ir.network import Network
 from ...ir.record import RecordSpec
 from ...ir.schedule import Schedule
@@ -79,7 +79,15 @@ def neuron_constants(network: Network, dt: float, scheme: str) -> dict[str, np.n
         for k in range(n):
             key = tuple(float(p[name][k]) for name in names)
             if key not in cache:
-                c = make({**dict(zip(names, key, strict=True)), "v_init": 0.0}, dt, delta=delta)
+                try:
+                    c = make({**dict(zip(names, key, strict=True)), "v_init": 0.0}, dt, delta=delta)
+                except ValueError as error:  # a constant outside the board's fixed-point range
+                    raise IRValidationError(
+                        f"Population {pop.name!r}",
+                        "cell parameters",
+                        dict(zip(names, key, strict=True)),
+                        f"values whose board constants fit sPyNNaker's fixed point at dt={dt} ms ({error})",
+                    ) from None
                 cache[key] = tuple(int(getattr(c, f)) for f in _CONST_FIELDS)
             rows.append(cache[key])
             value = float(v0[k])
