@@ -30,4 +30,12 @@ def backends_command() -> None:
         capabilities = (
             ", ".join(sorted(getattr(c, "value", str(c)) for c in backend.capabilities)) or "none declared"
         )
-        click.echo(textwrap.fill(capabilities, width=100, initial_indent=indent, subsequent_indent=indent))
+        click.echo(
+            textwrap.fill(
+                capabilities,
+                width=100,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,
+            )
+        )

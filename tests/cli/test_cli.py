@@ -243,6 +243,7 @@ def test_run_refuses_a_recording_that_does_not_fit_with_one_line(runner, tmp_pat
         (EXAMPLES / "cuba.toml").read_text() + 'state = { cuba = ["v", "isyn_exc", "isyn_inh"] }\n'
     )
     monkeypatch.setattr(spikemem.ir.memory, "available_bytes", lambda: 256 * 2**20)
-    result = runner.invoke(main, ["run", str(config), "-o", str(tmp_path / "out"), "--duration", "100000"])
+    # 1 s of all three variables: ~1 GB of samples, which fits on disk but not in 256 MiB
+    result = runner.invoke(main, ["run", str(config), "-o", str(tmp_path / "out"), "--duration", "1000"])
     assert result.exit_code == 1
     assert "biggest consumer is sampled state" in result.output and "Traceback" not in result.output

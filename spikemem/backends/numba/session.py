@@ -230,9 +230,13 @@ class NumbaSession:
         """Steps ``begin..end-1`` in kernel calls: the spikes (steps, global ids) and the
         sampled rows (v, isyn_exc, isyn_inh) of the steps ``t % every == 0``."""
         n_rows = len(range(begin + (-begin) % every, end, every))
-        buffers = [np.zeros((n_rows, record_ids.size)) for _ in range(3)]
+        width = record_ids.size
+        flat = [np.zeros(n_rows * width) for _ in range(3)]
+        base, stride = np.arange(width, dtype=np.int64), np.full(width, width, dtype=np.int64)
+        record = tuple((record_ids, base, stride, buffer) for buffer in flat)
         capacity = max(4 * self.layout.n_total, 1 << 12)
-        spk_step, spk_id = np.zeros(capacity, np.int64), np.zeros(capacity, np.int64)
+        spk_step, spk_id = np.zeros(capacity, np.int64), np.zeros(capacity, np.int32)
+        keep = np.ones(self.layout.n_total, dtype=np.uint8)  # every neuron's spikes
         n_spikes = n_samples = 0
         syn, plastic = self.layout.synapses, self.layout.plastic
         plastic_idx = (
@@ -256,8 +260,8 @@ class NumbaSession:
                 self.state,
                 (syn.row_ptr, syn.target, syn.delay, self.weight),
                 self.ring,
-                sources,
-                (spk_step, spk_id),
+                (sources[0], sources[1], 0),  # pointers by absolute step
+                (spk_step, spk_id, keep),
                 n_spikes,
                 (
                     self.hist[0],
@@ -269,13 +273,14 @@ class NumbaSession:
                     self.traces,
                     np.zeros(0),  # no deferred (board) read-back copy in a session
                 ),
-                (every, record_ids, buffers[0], buffers[1], buffers[2], n_samples),
+                (every, *record, n_samples),
                 self.dendrites,
             )
             if reached < end:  # spike buffer nearly full: grow it and continue
                 spk_step, spk_id = _grown(spk_step), _grown(spk_id)
             t = reached
-        return spk_step[:n_spikes].copy(), spk_id[:n_spikes].copy(), buffers
+        buffers = [buffer.reshape(n_rows, width) for buffer in flat]
+        return spk_step[:n_spikes].copy(), spk_id[:n_spikes].astype(np.int64), buffers
 
 
 def _grown(array: np.ndarray) -> np.ndarray:
