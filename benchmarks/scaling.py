@@ -11,7 +11,10 @@ configuration's own:
 - ``brian2-resolved``: Brian2 ``cpp_standalone`` on the same synapses (spikemem's, passed as
   ``i``/``j`` arrays), one thread; its spikes must equal ``numba-1``'s;
 - ``brian2-native``: Brian2 ``cpp_standalone`` drawing its own synapses (``connect(p=p)``),
-  compared by mean rate only.
+  compared by mean rate only;
+- ``brian2cuda-native``: spikemem's Brian2 backend on brian2cuda's ``cuda_standalone`` device with
+  ``connectivity="native"`` (the GPU draws the synapses; needs an NVIDIA GPU, nvcc and
+  brian2cuda), compared by mean rate only.
 
 Reported per run: build (network description + connectivity), compile (lowering + code
 generation or JIT), loop (the simulation loop alone), peak RSS, synapses, bytes per synapse
@@ -47,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 SIZES = (4096, 16384, 65536, 262144, 1048576)
 FAN_OUT = 80
-CONFIGS = ("numba-1", "numba-all", "brian2-resolved", "brian2-native")
+CONFIGS = ("numba-1", "numba-all", "brian2-resolved", "brian2-native", "brian2cuda-native")
 
 
 # -- workers (one process each) --------------------------------------------------------------
@@ -149,6 +152,47 @@ def work_brian2(n: int, duration: float, seed: int, native: bool) -> dict:
     }
 
 
+def work_brian2cuda(n: int, duration: float, seed: int) -> dict:
+    """CUBA through spikemem's Brian2 backend on ``cuda_standalone``, native connectivity."""
+    import tempfile
+
+    import numpy as np
+
+    import spikemem
+    from spikemem.backends.brian2.devices import cuda_preferences
+    from spikemem.ir import RecordSpec
+    from spikemem.networks import cuba_network
+
+    t0 = time.perf_counter()
+    net = cuba_network(n=n, p=FAN_OUT / n, seed=seed)
+    build_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(prefix="spikemem-cuda-") as build_dir:
+        t1 = time.perf_counter()
+        runnable = spikemem.compile(
+            net, backend="brian2", device="cuda_standalone", connectivity="native", seed=seed,
+            record=RecordSpec(weights=False), prefs=cuda_preferences(), build_dir=build_dir, progress=False,
+        )
+        rec = runnable.run(duration=duration)
+        first_run_s = time.perf_counter() - t1
+    timings = rec.meta["timings"]
+    offsets = {"exc": 0, "inh": net.populations[0].size}
+    ids = np.concatenate([rec.spikes[k].ids + offsets[k] for k in ("exc", "inh")])
+    steps = np.concatenate([rec.spikes[k].steps for k in ("exc", "inh")])
+    native = rec.meta.get("native_synapses") or {}
+    return {
+        "build_s": build_s,
+        "compile_s": first_run_s - float(timings["loop_s"]),  # code generation, nvcc, set-up
+        "loop_s": float(timings["loop_s"]),
+        "codegen_s": float(timings.get("build_s", 0.0)),
+        "nvcc_s": float(timings.get("compile_s", 0.0)),
+        "synapses": int(sum(native.values())) or None,
+        "spikes": int(ids.size),
+        "digest": _spike_digest(ids, steps),
+        "events": int(ids.size) * FAN_OUT,
+        "peak_rss": _peak_rss_bytes(),
+    }
+
+
 # -- driver ----------------------------------------------------------------------------------
 def run_one(config: str, n: int, duration: float, seed: int, timeout: float, all_threads: int) -> dict:
     """Run one configuration in a fresh process; return its measurements (or the failure)."""
@@ -171,6 +215,7 @@ def run_one(config: str, n: int, duration: float, seed: int, timeout: float, all
     if result.get("synapses"):
         result["bytes_per_synapse"] = result["peak_rss"] / result["synapses"]
     result["events_per_s"] = result["events"] / result["loop_s"] if result["loop_s"] > 0 else None
+    result["rate_hz"] = result["spikes"] / n / (duration / 1000.0)  # mean over every neuron
     return result
 
 
@@ -196,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         if args.worker.startswith("numba"):
             result = work_numba(args.n, args.duration, args.threads, args.seed)
+        elif args.worker == "brian2cuda-native":
+            result = work_brian2cuda(args.n, args.duration, args.seed)
         else:
             result = work_brian2(args.n, args.duration, args.seed, native=args.worker == "brian2-native")
         print(json.dumps(result))
@@ -210,9 +257,9 @@ def main(argv: list[str] | None = None) -> int:
             row = run_one(config, n, args.duration, args.seed, args.timeout, args.all_threads)
             rows.append(row)
             print(_line(row), flush=True)
-    _check_identical(rows)
-    report = {"machine": _machine(), "duration_ms": args.duration, "fan_out": FAN_OUT, "rows": rows}
-    _write(args.out, report)
+            _check_identical(rows)
+            report = {"machine": _machine(), "duration_ms": args.duration, "fan_out": FAN_OUT, "rows": rows}
+            _write(args.out, report)  # after every run: a stopped series keeps what it measured
     _plot(rows, args.out.with_suffix(".png"))
     return 0
 
@@ -232,7 +279,7 @@ def _check_identical(rows: list[dict]) -> None:
     for n in {row["n"] for row in rows}:
         reference = next((r for r in rows if r["n"] == n and r["config"] == "numba-1" and "digest" in r), None)
         for row in rows:
-            if row["n"] == n and reference and "digest" in row and row["config"] != "brian2-native":
+            if row["n"] == n and reference and "digest" in row and not row["config"].endswith("native"):
                 row["spikes_identical_to_numba_1"] = row["digest"] == reference["digest"]
 
 
