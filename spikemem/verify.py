@@ -21,6 +21,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -274,36 +275,57 @@ def compare_arrays(
     return ok, worst
 
 
-def isi_statistics(trains: Any, size: int) -> tuple[np.ndarray, float]:
+def _elephant() -> Any:
+    try:
+        from elephant import statistics
+    except ImportError as exc:
+        raise ImportError(
+            "statistical agreement needs Elephant (and Neo): pip install 'spikemem[neo]'"
+        ) from exc
+    return statistics
+
+
+def isi_statistics(trains: Any, size: int, t_stop: float | None = None) -> tuple[np.ndarray, float]:
     """Pooled inter-spike intervals (ms) of a population and its mean per-neuron ISI CV.
 
-    The CV is averaged over neurons with at least three spikes (NaN when there are none).
+    Elephant's ``isi`` and ``cv`` on the population's Neo spike trains; the CV is averaged over
+    neurons with at least three spikes (NaN when there are none).
+
+    Parameters
+    ----------
+    trains : SpikeTrains
+        The population's spikes.
+    size : int
+        Number of neurons.
+    t_stop : float, optional
+        End of the run (ms); default just after the last spike.
     """
-    order = np.lexsort((trains.steps, trains.ids))
-    ids, times = trains.ids[order], trains.times_ms[order]
-    same = ids[1:] == ids[:-1]
-    isi = np.diff(times)[same]
-    owner = ids[1:][same]
-    counts = np.bincount(owner, minlength=size)
-    sums = np.bincount(owner, weights=isi, minlength=size)
-    squares = np.bincount(owner, weights=isi * isi, minlength=size)
-    keep = counts >= 2
-    if not np.any(keep):
-        return isi, math.nan
-    mean = sums[keep] / counts[keep]
-    var = np.maximum(squares[keep] / counts[keep] - mean * mean, 0.0)
-    return isi, float(np.mean(np.sqrt(var) / mean))
+    return _isi_statistics(_neo_trains(trains, size, t_stop))
+
+
+def _neo_trains(trains: Any, size: int, t_stop: float | None) -> list[Any]:
+    from .results.neo_bridge import population_spiketrains
+
+    last = float(trains.times_ms.max()) + trains.dt if len(trains) else trains.dt
+    return population_spiketrains(trains, size, max(last, t_stop or 0.0))
+
+
+def _isi_statistics(neo_trains: list[Any]) -> tuple[np.ndarray, float]:
+    stats = _elephant()
+    intervals = [np.asarray(stats.isi(train).magnitude, float) for train in neo_trains]
+    cvs = [stats.cv(isi) for isi in intervals if isi.size >= 2]
+    pooled = np.concatenate(intervals) if intervals else np.zeros(0)
+    return pooled, float(np.mean(cvs)) if cvs else math.nan
 
 
 def ks_statistic(a: np.ndarray, b: np.ndarray) -> float:
-    """Two-sample Kolmogorov–Smirnov statistic: the largest distance of the empirical CDFs."""
-    a, b = np.sort(np.asarray(a, float)), np.sort(np.asarray(b, float))
-    if a.size == 0 or b.size == 0:
-        return math.nan if a.size == b.size else 1.0
-    grid = np.concatenate([a, b])
-    fa = np.searchsorted(a, grid, side="right") / a.size
-    fb = np.searchsorted(b, grid, side="right") / b.size
-    return float(np.max(np.abs(fa - fb)))
+    """Two-sample Kolmogorov–Smirnov statistic (:func:`scipy.stats.ks_2samp`); 1 when exactly
+    one sample is empty, NaN when both are."""
+    from scipy.stats import ks_2samp
+
+    if len(a) == 0 or len(b) == 0:
+        return math.nan if len(a) == len(b) else 1.0
+    return float(ks_2samp(a, b, method="asymp").statistic)  # the statistic; no p-value wanted
 
 
 @dataclass(frozen=True)
@@ -314,10 +336,17 @@ class Sample:
     size: int
     duration_ms: float
 
+    @cached_property
+    def neo_trains(self) -> list[Any]:
+        """One ``neo.SpikeTrain`` per neuron, from 0 to the run's end."""
+        return _neo_trains(self.trains, self.size, self.duration_ms)
+
     @property
     def rate(self) -> float:
-        """Mean firing rate (Hz)."""
-        return len(self.trains) / self.size / (self.duration_ms / 1000.0)
+        """Mean firing rate (Hz): Elephant's ``mean_firing_rate`` averaged over the neurons."""
+        stats = _elephant()
+        rates = [stats.mean_firing_rate(train) for train in self.neo_trains]  # 1/ms
+        return float((np.mean([r.magnitude for r in rates]) * rates[0].units).rescale("Hz").magnitude)
 
 
 def samples(recordings: Iterable[Any], population: str) -> list[Sample]:
@@ -377,7 +406,7 @@ def compare_statistics(
         rates, cvs, isis = [], [], []
         for sample in group:
             rates.append(sample.rate)
-            isi, cv = isi_statistics(sample.trains, sample.size)
+            isi, cv = _isi_statistics(sample.neo_trains)
             cvs.append(cv)
             isis.append(isi)
         return np.array(rates), np.array(cvs), np.concatenate(isis) if isis else np.zeros(0)
