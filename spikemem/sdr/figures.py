@@ -112,7 +112,7 @@ def _log_or_nan(x: float) -> float:
 
 # ------------------------------------------------------------------------------------------------
 # Values from Numenta's code data for the paper (htmresearch projects/sdr_paper, 2016), as
-# transcribed in the spec; plotted as grey crosses for comparison.
+# transcribed from its data files; plotted as grey crosses for comparison.
 PAPER_FIG4A_OBSERVED: dict[int, list[float]] = {
     64: [1.09318e-3, 5.74e-6, 1.1e-7],
     128: [0.292048, 7.37836e-3, 3.2014e-4, 2.585e-5, 2.95e-6, 5.9e-7, 1.3e-7, 1e-8, 1e-8],
