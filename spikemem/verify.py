@@ -30,6 +30,7 @@ from .backends import available_backends, get_backend
 from .backends.base import Capability
 from .ir import Network, Schedule
 from .ir.record import RecordSpec
+from .tables import text_table
 
 __all__ = [
     "REFERENCE",
@@ -623,26 +624,34 @@ def _seeds_text(seeds: Sequence[int]) -> str:
 
 
 def format_report(report: VerifyReport) -> str:
-    """A plain-text agreement table."""
+    """A plain-text agreement table: one row per backend, its details indented below it."""
+
+    def seconds(row: VerifyRow, key: str) -> str:
+        value = row.timings.get(key, math.nan)
+        return "-" if math.isnan(value) else f"{value:.3g}"
+
+    ran = [row for row in report.rows if not row.skipped]
+    table = text_table(
+        ["backend", "agreement", "build s", "compile s", "loop s"],
+        (
+            [row.label, ("PASS " if row.passed else "FAIL ") + row.mode]
+            + [seconds(row, key) for key in ("build_s", "compile_s", "loop_s")]
+            for row in ran
+        ),
+        align="llrrr",
+    )
     lines = [
         f"network {report.network!r}, {report.duration_ms:g} ms, seeds {', '.join(map(str, report.seeds))}; "
         f"reference: {REFERENCE.label}",
-        f"  {'backend':<16}{'agreement':<34}{'build s':>9}{'compile s':>11}{'loop s':>9}",
+        table[0],
     ]
-    for row in report.rows:
-        if row.skipped:
-            lines.append(f"  {row.label:<16}SKIP ({row.details[0]})")
-            continue
-        verdict = ("PASS " if row.passed else "FAIL ") + row.mode
-        t = row.timings
-        times = "".join(
-            f"{t[k]:>{w}.3g}" if k in t and not math.isnan(t[k]) else f"{'-':>{w}}"
-            for k, w in (("build_s", 9), ("compile_s", 11), ("loop_s", 9))
-        )
-        lines.append(f"  {row.label:<16}{verdict:<34}{times}")
+    for row, line in zip(ran, table[1:], strict=True):
+        lines.append(line)
         if row.error:
             lines.append(f"      error: {row.error}")
         lines += [f"      {d}" for d in row.details]
+    pad = max(len(row.label) for row in [*report.rows, VerifyRow("backend", "", True, [], {})])
+    lines += [f"  {row.label:<{pad}}  SKIP ({row.details[0]})" for row in report.rows if row.skipped]
     skipped = [row.label for row in report.rows if row.skipped]
     verdict = "all backends that ran agree" if skipped else "all backends agree"
     lines.append("agreement: " + (verdict if report.passed else "DISAGREEMENT"))

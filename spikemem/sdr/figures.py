@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import tables
 from .exact import log10_p_false_match, log10_p_false_negative, p_false_match, p_false_negative
 from .montecarlo import (
     mc_false_match,
@@ -90,9 +91,7 @@ def markdown_table(header: list[str], rows: list[list[Any]]) -> str:
             return f"{value:.7g}" if 0.999 < value < 1.0 else f"{value:.4g}"
         return str(value)
 
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
+    return tables.markdown_table(header, ([cell(v) for v in row] for row in rows))
 
 
 def _figure(title: str, xlabel: str, ylabel: str, size: tuple[float, float] = (6.4, 4.6)) -> tuple[Any, Any]:
