@@ -57,7 +57,11 @@ def plot_report(report: VerifyReport) -> Any:
     rates_ax.set_xticks(np.arange(len(populations)), labels=populations, rotation=30, ha="right")
     rates_ax.set_ylabel("mean rate (Hz)")
     rates_ax.set_title("rates")
-    rates_ax.legend(fontsize="small")
+    top = max(
+        (patch.get_height() for patch in rates_ax.patches if np.isfinite(patch.get_height())), default=0.0
+    )
+    rates_ax.set_ylim(0.0, 1.45 * top or 1.0)  # room for the legend above the bars
+    rates_ax.legend(fontsize="small", loc="upper right")
 
     isis = {
         label: np.concatenate(
