@@ -91,8 +91,23 @@ def test_notebook_reads_on_its_own(path):
 
 
 def test_docs_and_notebooks_refer_to_nothing_outside_the_repository():
-    texts = {p: p.read_text() for p in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *NOTEBOOKS]}
+    pages = [
+        ROOT / "README.md",
+        *(ROOT / "docs").glob("*.md"),
+        *NOTEBOOKS,
+        *(ROOT / "notebooks").glob("*.md"),
+    ]
+    pages += [*(ROOT / "hw").rglob("*.md"), *(ROOT / "experiments").rglob("*.md")]
+    texts = {p: p.read_text() for p in pages}
     texts[ROOT / "docs" / "conf.py"] = (ROOT / "docs" / "conf.py").read_text()
-    pattern = re.compile(r"/work/|\.\./shared|site-packages|spec §|\]\(\.\./\.\./")
+    pattern = re.compile(r"/work/|\.\./shared|site-packages|spec §")
     found = {str(p.relative_to(ROOT)): pattern.findall(text) for p, text in texts.items()}
     assert not {p: hits for p, hits in found.items() if hits}
+    leaving = []
+    for path, text in texts.items():
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:|#", target):
+                continue  # a web address or an anchor on the page
+            if not (path.parent / target.split("#")[0]).resolve().is_relative_to(ROOT):
+                leaving.append(f"{path.relative_to(ROOT)}: {target}")
+    assert not leaving, f"links out of the repository: {leaving}"
