@@ -1,7 +1,8 @@
 """Write the active-dendrites SDR notebooks (``notebooks/sdr_*.ipynb``), one per figure group.
 
-Run ``python notebooks/_build_sdr_notebooks.py`` after editing the cells below; the notebooks
-are stored without outputs (CI executes every one of them at small size).
+Run ``python notebooks/_build_sdr_notebooks.py`` after editing the cells below; it writes the
+notebooks and executes them (``_execute.py``), so that they are stored with their outputs (CI
+executes every one of them again at small size).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+from _execute import execute
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
@@ -46,7 +48,16 @@ The full-size figure (the paper's trial counts) with its data as CSV and JSON:
 """
 
 
+REPRODUCES = """
+*Reproduces Fig. {figure} of Ahmad & Hawkins (2016), "How do neurons operate on sparse
+distributed representations? A mathematical theory of sparsity, neurons and active dendrites",
+[arXiv:1601.00720](https://arxiv.org/abs/1601.00720), at a small trial count; see
+[docs/sdr.md](../docs/sdr.md).*"""
+
+
 def notebook(name: str, cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    figure = name.removeprefix("sdr-fig").upper()
+    cells = [(cells[0][0], cells[0][1].rstrip() + "\n" + REPRODUCES.replace("{figure}", figure)), *cells[1:]]
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nb.metadata["language_info"] = {"name": "python"}
@@ -102,7 +113,13 @@ Lines: Eq. 4. Filled points: direct simulation with 95% Clopper–Pearson interv
 counts). Open circles: stratified Monte Carlo. Grey crosses: the original run's rates (code
 data).""",
     ),
-    ("md", "## Against the spec's predicted values and the original run"),
+    (
+        "md",
+        "## Against reference values and the original run\n\n"
+        "Reference values are recomputed independently from the equations in exact integer "
+        "arithmetic and rounded to 4 digits;"
+        " the original run is the data of the authors' code (numenta/htmresearch, `projects/sdr_paper`).",
+    ),
     (
         "code",
         """\
@@ -117,15 +134,15 @@ for (a, n), value in predicted.items():
     rows.append([a, n, value, row["p_exact"], row["rate"], f"{row['hits']}/{row['trials']:.0e}",
                  original[index] if index < len(original) else "—"])
 display(Markdown(markdown_table(
-    ["a", "n", "spec (Eq. 4)", "exact here", "simulated here", "hits", "original run"], rows)))
+    ["a", "n", "reference (Eq. 4)", "exact here", "simulated here", "hits", "original run"], rows)))
 worst = max(abs(r[3] / r[2] - 1) for r in rows)
-print(f"largest relative difference from the spec's rounded values: {worst:.1e}")
+print(f"largest relative difference from the rounded reference values: {worst:.1e}")
 assert worst < 5e-4""",
     ),
     (
         "md",
         """\
-The spec notes one unexplained mismatch of the original run: at `a = 256, n = 300` it observed
+The original run has one unexplained mismatch: at `a = 256, n = 300` it observed
 0.9974 where Eq. 4 gives 0.999998. The simulation here agrees with Eq. 4:""",
     ),
     (
@@ -150,7 +167,7 @@ print(f"a=256, n=300: simulated {row['rate']:.6f} "
 p12 = sdr.p_false_match(10_000, 300, 30, 12)
 bound = sdr.expected_false_positive_segments(10_000, 300, 30, 15, 10**6)
 any_of = sdr.p_any_segment(10_000, 300, 30, 15, 10**6)
-display(Markdown(markdown_table(["quantity", "value", "spec"], [
+display(Markdown(markdown_table(["quantity", "value", "reference"], [
     ["P_FP(10000, 300, 30, 12)", p12, "2.28e-11"],
     ["M P_FP, θ = 15, M = 1e6 (Eq. 9)", bound, "1.049e-9"],
     ["1 - (1 - P_FP)^M (Eq. 8)", any_of, "≤ Eq. 9"],
@@ -221,7 +238,12 @@ Clopper–Pearson intervals. Open circles: stratified Monte Carlo. Grey crosses:
 run (code data). The original θ = 16 point at v = 19 (1e-8) needed ≥ 10⁸ trials, so its trial
 count differed from the caption's 10⁷.""",
     ),
-    ("md", "## Against the spec's predicted values"),
+    (
+        "md",
+        "## Against reference values\n\n"
+        "Reference values are recomputed independently from the equations in exact integer "
+        "arithmetic and rounded to 4 digits.",
+    ),
     (
         "code",
         """\
@@ -235,10 +257,10 @@ for theta, values in predicted.items():
         if value is not None:
             worst = max(worst, abs(row["p_exact"] / value - 1))
         rows.append([theta, v, value if value is not None else "≈1", row["p_exact"], row["rate"]])
-display(Markdown(markdown_table(["θ", "v", "spec (Eq. 6)", "exact here", "simulated here"], rows)))
+display(Markdown(markdown_table(["θ", "v", "reference (Eq. 6)", "exact here", "simulated here"], rows)))
 extra = sdr.p_false_negative(128, 30, [12, 16, 8], 19)
-print("v = 19: θ=12 %.4g (spec 2.488e-15), θ=16 %.4g (spec 2.655e-8), θ=8 %g (spec 0)" % tuple(extra))
-print(f"largest relative difference from the spec's rounded values: {worst:.1e}")
+print("v = 19: θ=12 %.4g (ref. 2.488e-15), θ=16 %.4g (ref. 2.655e-8), θ=8 %g (ref. 0)" % tuple(extra))
+print(f"largest relative difference from the rounded reference values: {worst:.1e}")
 assert worst < 5e-4 and extra[2] == 0.0""",
     ),
     ("md", "## The literal procedure agrees with the fast path"),
@@ -268,7 +290,7 @@ print(f"literal: {literal[0].throughput:.3g} trials/s; fast: {fast[0].throughput
         "code",
         """\
 p = sdr.p_false_negative(300, 30, 12, 60, n=10_000)
-print(f"P_FN = {p:.3g} (spec 3.95e-8); guaranteed tolerance: {sdr.noise_tolerance(30, 12)} bits")
+print(f"P_FN = {p:.3g} (reference 3.95e-8); guaranteed tolerance: {sdr.noise_tolerance(30, 12)} bits")
 assert abs(p / 3.95e-8 - 1) < 2e-3""",
     ),
     ("md", FULL_SIZE),
@@ -293,7 +315,13 @@ constant, so the dense curve is flat.
     ),
     ("code", SETUP),
     ("code", COMPUTE),
-    ("md", "## Against the spec's values"),
+    (
+        "md",
+        "## Against reference values\n\n"
+        "Reference values are recomputed independently from the equations in exact integer "
+        "arithmetic and rounded to 4 digits"
+        ", or quoted from the paper's text.",
+    ),
     (
         "code",
         """\
@@ -308,11 +336,11 @@ for a, values in spec_values.items():
     rows.append([f"a = {a}"] + [f"{h:.4g}" for h in here])
 display(Markdown(markdown_table(["", *[f"n = {n}" for n in ns]], rows)))
 dense = result.column("p", series="a=n/4")
-print(f"a = n/4: {dense[0]:.3g} at n = 300 (spec 5.19e-3), {dense[-1]:.3g} at n = 19 900 (spec 7.17e-3)")
-print(f"a = n/2 at n = 2000: {sdr.p_false_match(2000, 1000, 24, 12):.3f} (spec 0.581)")
+print(f"a = n/4: {dense[0]:.3g} at n = 300 (ref. 5.19e-3), {dense[-1]:.3g} at n = 19 900 (ref. 7.17e-3)")
+print(f"a = n/2 at n = 2000: {sdr.p_false_match(2000, 1000, 24, 12):.3f} (reference 0.581)")
 print(f"caption check, a = 128, n = 4000: {sdr.p_false_match(4000, 128, 24, 12):.4g} "
-      "('a little higher than 1e-12'; spec 1.343e-12)")
-print(f"largest relative difference from the spec's rounded values: {worst:.1e}")
+      "('a little higher than 1e-12'; reference 1.343e-12)")
+print(f"largest relative difference from the rounded reference values: {worst:.1e}")
 assert worst < 5e-4""",
     ),
     (
@@ -444,7 +472,7 @@ program, not in the paper), whose mean equals Eq. 13 exactly.""",
         "code",
         """\
 at19 = [next(r["expected_size"] for r in result.rows if r["s"] == s and r["M"] == 19) for s in (20, 25, 30)]
-print("M = 19:", ", ".join(f"{x:.1f}" for x in at19), "(spec 318.8, 381.9, 439.4)")
+print("M = 19:", ", ".join(f"{x:.1f}" for x in at19), "(reference 318.8, 381.9, 439.4)")
 s30 = {m: next(r["expected_size"] for r in result.rows if r["s"] == 30 and r["M"] == m) for m in (4, 16)}
 print(f"s = 30: M = 4 -> {s30[4]:.1f}, M = 16 -> {s30[16]:.1f} (text: 100-400 synapses = 4-16 patterns)")
 gap = max(abs(r["exact_mean"] - r["expected_size"]) for r in result.rows)
@@ -481,7 +509,7 @@ the expected union size into Eq. 4 (mean field): `P ≈ P_FP(n, a, round(E|X|), 
 E|X| to the nearest integer (half up, as the original Python 2 code; the grid has no ties).
 Values are clipped to 1 once they reach `1 − 1e-10`, as in the original. Dotted: the exact
 average of Eq. 4 over the distribution of `|X|` (not in the paper). The mean field is within
-about 2% of it at `M = 10` (the spec's table) and within 7% over the whole figure (worst:
+about 2% of it at `M = 10` (table below) and within 7% over the whole figure (worst:
 `n = 1000`, `M = 2`), with a sign that alternates as the rounding of E|X| jumps.""",
     ),
     ("code", SETUP),
@@ -499,8 +527,8 @@ for n, a, exact_spec, mean_spec in spec_rows:
     worst = max(worst, abs(exact / exact_spec - 1), abs(mean / mean_spec - 1))
     rows.append([n, a, exact, exact_spec, mean, mean_spec, f"{100 * (mean / exact - 1):+.1f}%"])
 display(Markdown(markdown_table(
-    ["n", "a", "exact", "spec exact", "mean field", "spec mean field", "mean field vs exact"], rows)))
-print(f"largest relative difference from the spec's rounded values: {worst:.1e}")
+    ["n", "a", "exact", "ref. exact", "mean field", "ref. mean field", "mean field vs exact"], rows)))
+print(f"largest relative difference from the rounded reference values: {worst:.1e}")
 assert worst < 5e-4
 gaps = [r["p_mean_field"] / r["p_exact_mixture"] - 1 for r in result.rows if r["p_exact_mixture"] < 1]
 print(f"over the figure, mean field / exact - 1 ranges from {min(gaps):+.1%} to {max(gaps):+.1%}")""",
@@ -532,7 +560,8 @@ def main() -> None:
         nb = notebook(name, cells)
         nbformat.validate(nb)
         nbformat.write(nb, path)
-        print("wrote", path.relative_to(HERE.parent))
+        print("wrote", path.relative_to(HERE.parent), flush=True)
+        print(f"executed in {execute(path):.1f} s", flush=True)
 
 
 if __name__ == "__main__":

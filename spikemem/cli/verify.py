@@ -38,6 +38,12 @@ __all__ = ["verify_command"]
     show_default=True,
     help="native: each backend draws the random connectors itself; compared statistically.",
 )
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the report (verify.txt) and its figure (verify.png: rates, ISIs, rasters).",
+)
 def verify_command(
     config: Path,
     labels: tuple[str, ...],
@@ -46,12 +52,15 @@ def verify_command(
     statistics: bool,
     no_standalone: bool,
     connectivity: str,
+    out: Path | None,
 ) -> None:
     """Run the network in CONFIG on every installed backend and report its agreement with Numba.
 
     Spike-exact backends must give the reference's spikes (and sampled state and weights);
     the others are compared by rate, ISI CV and ISI distribution, and so is every backend with
-    --connectivity native (each then draws its own synapses). Exit status 1 on disagreement.
+    --connectivity native (each then draws its own synapses). Progress goes to stderr, the
+    report to stdout (and, with --out, to verify.txt beside the figure verify.png). Exit status
+    1 on disagreement.
     """
     from ..verify import format_report, installed_variants, verify
 
@@ -75,7 +84,17 @@ def verify_command(
         record=settings.record,
         statistics=True if statistics else None,
         connectivity=connectivity,
+        progress=lambda line: click.echo(line, err=True),
     )
-    click.echo(format_report(report))
+    text = format_report(report)
+    click.echo(text)
+    if out is not None:
+        from ..atomicio import save_figure_atomic, write_text_atomic
+        from ..verify_figure import plot_report
+
+        out.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(out / "verify.txt", text + "\n")
+        save_figure_atomic(plot_report(report), out / "verify.png", dpi=120)
+        click.echo(f"wrote {out / 'verify.txt'} and {out / 'verify.png'}")
     if not report.passed:
         raise SystemExit(1)

@@ -241,7 +241,7 @@ DEFAULT_CONFIGS: tuple[RecognizerParams, ...] = (
     RecognizerParams(kind="false_negative", a=128, n=500, s=30, theta=12, noise=64, neurons=200, presentations=100),
     RecognizerParams(kind="false_negative", a=128, n=500, s=30, theta=12, noise=51, neurons=400, presentations=100, jitter=1),
 )
-"""The spec's spiking-validation configurations (§5) at CI-friendly trial counts."""
+"""The spiking-validation configurations at CI-friendly trial counts."""
 
 
 def plot_measurements(measurements: list[Measurement]):

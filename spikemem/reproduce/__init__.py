@@ -8,7 +8,7 @@
 - :mod:`~spikemem.reproduce.ca3`, :mod:`~spikemem.reproduce.hlop`,
   :mod:`~spikemem.reproduce.sdr`: each model's reproductions, registered on import (the models
   themselves are imported when a reproduction runs);
-- :mod:`~spikemem.reproduce.command`: the click command :func:`reproduce_command`.
+- :mod:`~spikemem.reproduce.command`: the click command ``reproduce_command``.
 
 Reproductions sit above the models: models never import this package.
 """

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import tables
 from ..atomicio import save_figure_atomic, write_text_atomic
 from .result import ReproductionResult
 
@@ -48,12 +49,8 @@ def csv_text(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
 
 def markdown_table(rows: Sequence[Row]) -> str:
     """Rows as a Markdown table (``True`` shown as ``yes``, ``False`` as ``**NO**``)."""
-    keys = list(rows[0])
-    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
-    for row in rows:
-        cells = ["yes" if v is True else "**NO**" if v is False else str(v) for v in row.values()]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    cells = (["yes" if v is True else "**NO**" if v is False else v for v in row.values()] for row in rows)
+    return tables.markdown_table(list(rows[0]), cells) + "\n"
 
 
 def jsonable(value: Any) -> Any:

@@ -23,7 +23,7 @@ import numpy as np
 
 from .traces import STATE_UNITS
 
-__all__ = ["to_neo"]
+__all__ = ["population_spiketrains", "to_neo"]
 
 _INSTALL_HINT = "to_neo() needs the optional packages neo and quantities: pip install spikemem[neo]"
 
@@ -46,6 +46,41 @@ def _t_stop_ms(recording: Any) -> float:
     return end if duration is None else max(duration, end)
 
 
+def population_spiketrains(trains: Any, size: int, t_stop: float, population: str = "") -> list[Any]:
+    """One ``neo.SpikeTrain`` per neuron of a population, in neuron order.
+
+    Parameters
+    ----------
+    trains : SpikeTrains
+        The population's spikes.
+    size : int
+        Number of neurons (neurons without spikes get empty trains).
+    t_stop : float
+        End of every train (ms); no spike may lie after it.
+    population : str
+        Name written into the trains' ``name`` and ``source_population``.
+    """
+    neo, pq = _import_neo()
+    times = trains.times_ms
+    order = np.argsort(trains.ids, kind="stable")
+    bounds = np.searchsorted(trains.ids[order], np.arange(size + 1))
+    sorted_times = times[order]
+    return [
+        neo.SpikeTrain(
+            sorted_times[bounds[index] : bounds[index + 1]],
+            units="ms",
+            t_start=0.0 * pq.ms,
+            t_stop=t_stop * pq.ms,
+            sampling_rate=(1.0 / trains.dt) * pq.kHz,
+            name=f"{population}[{index}]",
+            source_population=population,
+            source_index=index,
+            source_id=index,
+        )
+        for index in range(size)
+    ]
+
+
 def to_neo(recording: Any) -> Any:
     """The recording as a ``neo.Block``; raises ImportError if neo is not installed."""
     neo, pq = _import_neo()
@@ -62,23 +97,7 @@ def to_neo(recording: Any) -> Any:
     segment.block = block
 
     for name, trains in recording.spikes.items():
-        size = recording.populations[name]
-        times = trains.times_ms
-        order = np.argsort(trains.ids, kind="stable")
-        bounds = np.searchsorted(trains.ids[order], np.arange(size + 1))
-        sorted_times = times[order]
-        for index in range(size):
-            train = neo.SpikeTrain(
-                sorted_times[bounds[index] : bounds[index + 1]],
-                units="ms",
-                t_start=0.0 * pq.ms,
-                t_stop=t_stop * pq.ms,
-                sampling_rate=(1.0 / recording.dt) * pq.kHz,
-                name=f"{name}[{index}]",
-                source_population=name,
-                source_index=index,
-                source_id=index,
-            )
+        for train in population_spiketrains(trains, recording.populations[name], t_stop, name):
             train.segment = segment
             segment.spiketrains.append(train)
 

@@ -200,9 +200,24 @@ class Recording:
         """The recording as a ``neo.Block`` (needs ``pip install spikemem[neo]``)."""
         return neo_bridge.to_neo(self)
 
-    def plot_raster(self, populations: Any = None, ax: Any = None, mark_phases: bool = True) -> Any:
-        """Raster plot of the recorded spikes; returns the matplotlib Figure."""
-        return plotting.plot_raster(self, populations=populations, ax=ax, mark_phases=mark_phases)
+    def plot_raster(
+        self,
+        populations: Any = None,
+        ax: Any = None,
+        mark_phases: bool = True,
+        max_neurons: int = plotting.MAX_RASTER_NEURONS,
+        rate_panel: bool | None = None,
+    ) -> Any:
+        """Raster plot of the recorded spikes (large ones subsampled, with a rate panel); returns
+        the matplotlib Figure. See :func:`spikemem.results.plotting.plot_raster`."""
+        return plotting.plot_raster(
+            self,
+            populations=populations,
+            ax=ax,
+            mark_phases=mark_phases,
+            max_neurons=max_neurons,
+            rate_panel=rate_panel,
+        )
 
     def plot_state(self, population: str, variable: str, ax: Any = None) -> Any:
         """Plot one sampled state variable of ``population``; returns the matplotlib Figure."""
@@ -285,9 +300,7 @@ def _check_traces(
 ) -> dict[str, _Trace]:
     """Check a dict population name -> ``trace_type`` (the spikes or the state of a recording)."""
     if not isinstance(traces, Mapping):
-        raise IRValidationError(
-            "Recording", kind, traces, f"a dict population name -> {trace_type.__name__}"
-        )
+        raise IRValidationError("Recording", kind, traces, f"a dict population name -> {trace_type.__name__}")
     for name, trace in traces.items():
         _check_member(kind, name, populations)
         if not isinstance(trace, trace_type):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..tables import text_table
+
 
 def run_summary_lines(title: str, duration: float, recording: Any, wall: float) -> list[str]:
     """Lines describing ``recording`` of a run of ``duration`` ms that took ``wall`` s in all.
@@ -19,13 +21,12 @@ def run_summary_lines(title: str, duration: float, recording: Any, wall: float) 
     wall : float
         Wall-clock time of compile and run together (s).
     """
-    lines = [
-        f"network {title}, {duration:g} ms simulated",
-        f"  {'population':<20}{'size':>8}{'spikes':>10}{'rate (Hz)':>12}",
-    ]
+    rows = []
     for name in recording.spikes:
         size, count = recording.populations[name], recording.spike_count(name)
-        lines.append(f"  {name:<20}{size:>8}{count:>10}{count / size / (duration / 1000.0):>12.2f}")
+        rows.append([name, size, count, f"{count / size / (duration / 1000.0):.2f}"])
+    lines = [f"network {title}, {duration:g} ms simulated"]
+    lines += text_table(["population", "size", "spikes", "rate (Hz)"], rows)
     timings = recording.meta.get("timings", {})
     parts = [f"{key.removesuffix('_s')} {value:.3g} s" for key, value in timings.items()]
     lines.append(f"  wall: {wall:.3g} s in all" + (f" ({', '.join(parts)})" if parts else ""))

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import tables
 from .exact import log10_p_false_match, log10_p_false_negative, p_false_match, p_false_negative
 from .montecarlo import (
     mc_false_match,
@@ -90,9 +91,7 @@ def markdown_table(header: list[str], rows: list[list[Any]]) -> str:
             return f"{value:.7g}" if 0.999 < value < 1.0 else f"{value:.4g}"
         return str(value)
 
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
+    return tables.markdown_table(header, ([cell(v) for v in row] for row in rows))
 
 
 def _figure(title: str, xlabel: str, ylabel: str, size: tuple[float, float] = (6.4, 4.6)) -> tuple[Any, Any]:
@@ -112,7 +111,7 @@ def _log_or_nan(x: float) -> float:
 
 # ------------------------------------------------------------------------------------------------
 # Values from Numenta's code data for the paper (htmresearch projects/sdr_paper, 2016), as
-# transcribed in the spec; plotted as grey crosses for comparison.
+# transcribed from its data files; plotted as grey crosses for comparison.
 PAPER_FIG4A_OBSERVED: dict[int, list[float]] = {
     64: [1.09318e-3, 5.74e-6, 1.1e-7],
     128: [0.292048, 7.37836e-3, 3.2014e-4, 2.585e-5, 2.95e-6, 5.9e-7, 1.3e-7, 1e-8, 1e-8],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,7 +77,7 @@ def test_run_feedforward_writes_h5_and_png(runner, tmp_path):
     for name in ("stim", "exc", "inh"):
         count = recording.spike_count(name)
         assert count > 0
-        assert f"{name:<20}{recording.populations[name]:>8}{count:>10}" in result.output
+        assert re.search(rf"\n  {name} +{recording.populations[name]} +{count} ", result.output)
     assert "wrote" in result.output and "recording.h5" in result.output
 
 

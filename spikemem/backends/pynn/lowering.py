@@ -175,7 +175,7 @@ SPINNAKER = Dialect(
 )
 """sPyNNaker 1!7.4.1: spikes are recorded at the step in which they are emitted and a delay of
 ``d`` steps delivers in step ``t + d`` (as the reference); STDP is dendritic (``backprop``),
-depresses at zero lag and clips per event (spec ca3_cam §5.2); the additive rule's A± are
+depresses at zero lag and clips per event; the additive rule's A± are
 weights (nA), not fractions of ``w_max`` (``weight_dependence_additive.py`` writes ``A_plus``
 times the global weight scale only)."""
 

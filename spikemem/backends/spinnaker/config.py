@@ -51,11 +51,13 @@ MACHINE_KEYS = ("machine_name", "spalloc_server", "remote_spinnaker_url", "virtu
 SNIPPETS = {
     "virtual": 'spikemem.compile(net, backend="spinnaker", virtual=True, version=5)\n'
     "# or: export SPIKEMEM_SPINNAKER=virtual",
-    "board": 'spikemem.compile(net, backend="spinnaker", board="192.168.240.253", version=5)\n'
-    "# or: spikemem deploy CONFIG --board 192.168.240.253 --version 5",
+    "board": 'spikemem.compile(net, backend="spinnaker", board="192.168.240.1", version=5)\n'
+    '# a SpiNN-3 board: board="192.168.240.253", version=3 (the factory addresses)\n'
+    "# or: spikemem deploy CONFIG --board 192.168.240.1 --version 5",
     "spalloc": "export SPALLOC_USER=me SPALLOC_PASSWORD=...\n"
     'spikemem.compile(net, backend="spinnaker", spalloc="https://spinnaker.cs.man.ac.uk/spalloc/")',
-    "cfg": "[Machine]\nmachine_name = 192.168.240.253\nversion = 5\n"
+    "cfg": "[Machine]\nmachine_name = 192.168.240.1\nversion = 5\n"
+    "; a SpiNN-3 board: machine_name = 192.168.240.253, version = 3\n"
     "; or: spalloc_server = https://server/spalloc/  (SPALLOC_USER / SPALLOC_PASSWORD in the environment)\n"
     "; or: virtual_board = True\n;     version = 5",
 }
@@ -539,8 +541,8 @@ def _resolve_host(host: str, timeout_s: float) -> Check:
             "board host",
             False,
             f"{host} does not resolve ({error})",
-            fix="check the board's IP (default 192.168.240.253 / .1) and the host's network; "
-            "hw/spinnaker/RUNBOOK.md",
+            fix="check the board's IP (factory default 192.168.240.1 on a SpiNN-5, .253 on a SpiNN-3) "
+            "and the host's network; hw/spinnaker/RUNBOOK.md",
         )
     finally:
         socket.setdefaulttimeout(previous)

@@ -206,8 +206,8 @@ class SpiNNakerBackend(PyNNBackend):
     Options of :meth:`compile`: ``dt`` (ms: 1.0, or 0.1 with ``time_scale_factor``),
     ``numerics``, ``seed``, ``record`` (spikes; state ``v``; weights), ``progress`` (show
     sPyNNaker's progress bars), the machine — ``virtual=True`` (``version`` 3 or 5), ``board=HOST``
-    + ``version``, ``spalloc=URL`` or ``cfg=PATH`` (see :mod:`.config`; without any, then
-    ``$SPIKEMEM_SPINNAKER``, then ``~/.spynnaker.cfg``) — ``time_scale_factor``,
+    + ``version``, ``spalloc=URL`` or ``cfg=PATH`` (see :mod:`spikemem.backends.spinnaker.config`;
+    without any, then ``$SPIKEMEM_SPINNAKER``, then ``~/.spynnaker.cfg``) — ``time_scale_factor``,
     ``neurons_per_core`` (int, or dict population -> int), ``run_dir`` (keep sPyNNaker's
     reports there; default a temporary folder removed after the run), ``mode`` (sPyNNaker
     report mode: Production, Info, Debug), ``sim`` (a PyNN module to use instead of

@@ -1,7 +1,7 @@
 """The CA3 memory's experiments: the paper's three programs, hardware comparison, random
 operation sequences (original vs. improved variant) and scaling.
 
-Programs (spec §3):
+Programs:
 
 - :func:`functional_memory`: n=5, m=10, 9 operations 10 ms apart (learn, recall by cue and by
   content, forgetting by overwrite); the SpiNNaker recording of every population is packaged
@@ -63,7 +63,7 @@ FUNCTIONAL_PROGRAM = (
     ("recall_cue", 3, None),
     ("recall_content", None, (6,)),
 )
-"""Experiment 1 (spec §3.1): (kind, cue, content bits), one every 10 ms from t = 0."""
+"""Experiment 1: (kind, cue, content bits), one every 10 ms from t = 0."""
 
 STATE_MAP = (0, 5, 1, 3, 0, 3, 4, 5, 0, 5, 4, 3, 2, 4, 4, 3)
 """The 4x4 robot map of experiment 3, row-major: the state (content bit) of each cell (cue)."""

@@ -2,7 +2,7 @@
 
 A :class:`CA3Memory` collects operations with their start times, checks the timing rules of
 the circuit, compiles them into a :class:`spikemem.ir.Schedule` (one phase per operation) and,
-after a run, reads each operation's answer from the output layer at the latencies of spec §2.2::
+after a run, reads each operation's answer from the output layer at the authors' latencies::
 
     mem = CA3Memory(5, 10)
     mem.learn(0, {0, 1, 8, 9})        # at 0 ms
@@ -11,7 +11,7 @@ after a run, reads each operation's answer from the output layer at the latencie
     result = mem.run()                # numba by default
     result.answers[1].content         # frozenset({0, 1, 8, 9})
 
-Timing rules (spec §2.1, the authors' documentation): the operation after a learn starts at
+Timing rules (the authors' documentation): the operation after a learn starts at
 least :data:`LEARN_GAP_MS` later, the one after a recall at least :data:`RECALL_GAP_MS` later;
 start times are whole milliseconds (the circuit is clocked at 1 ms). Violations raise
 :class:`OperationTimingError`.
@@ -165,7 +165,7 @@ class Learn(Operation):
 
     Input: IN cue neuron and IN content neurons spike at ``at``, ``at+1``, ``at+2`` ms.
     Output: the stored memory is echoed at +5 and +7 ms; when overwriting, the old bits not in
-    the new content also appear at +6 ms (spec §2.2).
+    the new content also appear at +6 ms.
     """
 
     kind: ClassVar[str] = "learn"
@@ -248,7 +248,7 @@ class RecallContent(Operation):
 
 
 def ideal_answers(operations: Sequence[Operation]) -> list[Answer]:
-    """The ideal CAM answer of every operation, in order (spec §2–3)."""
+    """The ideal CAM answer of every operation, in order."""
     store: dict[int, frozenset] = {}
     answers = []
     for op in operations:
@@ -290,7 +290,7 @@ def _check_gap(index_before: int, before: Operation, index: int, op: Operation) 
         f"{op.at} ms",
         f">= {before.at + before.min_gap_ms} ms: operation {index_before} ({before.label()}) starts at "
         f"{before.at} ms and a {before.kind} needs {before.min_gap_ms} ms before the next operation "
-        f"(learn {LEARN_GAP_MS} ms, recall {RECALL_GAP_MS} ms; spec §2.1)",
+        f"(learn {LEARN_GAP_MS} ms, recall {RECALL_GAP_MS} ms)",
     )
 
 

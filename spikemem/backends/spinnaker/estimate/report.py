@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ....tables import text_table
+
 __all__ = ["PopulationEstimate", "ProjectionQuantisation", "SpiNNakerEstimate"]
 
 
@@ -181,28 +183,44 @@ class SpiNNakerEstimate:
             f"{self.n_boards_needed} board(s) needed"
             + ("; separate synapse cores (dt < 1 ms)" if self.split_cores else ""),
             "",
-            f"  {'population':<18}{'size':>8}{'n/core':>8}{'cores':>7}{'syn':>5}{'delay':>6}"
-            f"{'matrix KiB':>12}{'SDRAM KiB':>11}",
         ]
-        for p in self.populations:
-            lines.append(
-                f"  {p.name:<18}{p.size:>8}{p.neurons_per_core:>8}{p.cores:>7}{p.synapse_cores:>5}"
-                f"{p.delay_extension_cores:>6}{p.synaptic_matrix_bytes / 1024:>12.1f}"
-                f"{p.sdram_bytes / 1024:>11.1f}"
-            )
-        lines += [
-            "",
-            f"  {'projection':<26}{'post/receptor':<22}{'step nA':>10}{'->0':>6}{'max rel err':>13}",
-        ]
-        for q in self.projections:
-            lines.append(
-                f"  {q.projection:<26}{q.post + '/' + q.receptor[:3]:<22}{q.resolution:>10.3g}"
-                f"{q.n_round_to_zero:>6}{q.max_relative_error:>13.2e}"
-            )
+        lines += text_table(
+            ["population", "size", "n/core", "cores", "syn", "delay", "matrix KiB", "SDRAM KiB"],
+            (
+                [
+                    p.name,
+                    p.size,
+                    p.neurons_per_core,
+                    p.cores,
+                    p.synapse_cores,
+                    p.delay_extension_cores,
+                    f"{p.synaptic_matrix_bytes / 1024:.1f}",
+                    f"{p.sdram_bytes / 1024:.1f}",
+                ]
+                for p in self.populations
+            ),
+        )
+        projections = text_table(
+            ["projection", "post/receptor", "step nA", "->0", "max rel err"],
+            (
+                [
+                    q.projection,
+                    f"{q.post}/{q.receptor[:3]}",
+                    f"{q.resolution:.3g}",
+                    q.n_round_to_zero,
+                    f"{q.max_relative_error:.2e}",
+                ]
+                for q in self.projections
+            ),
+            align="llrrr",
+        )
+        lines += ["", projections[0]]
+        for q, line in zip(self.projections, projections[1:], strict=True):
+            lines.append(line)
             if q.stdp_steps:
                 s = q.stdp_steps
                 lines.append(
-                    f"  {'':<26}STDP A+ {s['A_plus']:.3g} nA = {s['A_plus_steps']:.1f} steps, "
+                    f"    STDP A+ {s['A_plus']:.3g} nA = {s['A_plus_steps']:.1f} steps, "
                     f"A- {s['A_minus']:.3g} nA = {s['A_minus_steps']:.1f} steps"
                 )
         for title, items in (

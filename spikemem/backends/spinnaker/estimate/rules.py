@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+from scipy.special import gammaincc
+
 __all__ = ["CHIPS_PER_BOARD", "n_bits", "ring_buffer_shift"]
 
 CHIPS_PER_BOARD = {3: 4, 5: 48}
@@ -69,38 +71,6 @@ class RunningStats:
         return 0.0 if self.n <= 1 else self.mean_2 / (self.n - 1.0)
 
 
-def _gammaincc(a: float, x: float) -> float:
-    """Regularised upper incomplete gamma Q(a, x) (series / continued fraction)."""
-    if x <= 0:
-        return 1.0
-    log_prefix = -x + a * math.log(x) - math.lgamma(a)
-    if x < a + 1.0:
-        term = total = 1.0 / a
-        ap = a
-        for _ in range(10_000):
-            ap += 1.0
-            term *= x / ap
-            total += term
-            if abs(term) < abs(total) * 1e-15:
-                break
-        return max(0.0, 1.0 - total * math.exp(log_prefix))
-    b, c, d = x + 1.0 - a, 1e300, 1.0 / (x + 1.0 - a)
-    h = d
-    for i in range(1, 10_000):
-        an = -i * (i - a)
-        b += 2.0
-        d = an * d + b
-        d = 1e-300 if abs(d) < 1e-300 else d
-        c = b + an / c
-        c = 1e-300 if abs(c) < 1e-300 else c
-        d = 1.0 / d
-        step = d * c
-        h *= step
-        if abs(step - 1.0) < 1e-15:
-            break
-    return math.exp(log_prefix) * h
-
-
 def poisson_upper_bound(
     mean: float, std: float, rate_hz: float, n_synapses: int, sigma: float, steps_per_s: float
 ) -> float:
@@ -112,7 +82,7 @@ def poisson_upper_bound(
     if std > 0 and lam > 0:
         big_ratio = math.log(lam) * upper - math.lgamma(1 + upper)
         if -701.0 < big_ratio < 701.0 and big_ratio != 0.0:
-            inner = math.exp(lam) * _gammaincc(1 + upper, lam) - math.exp(big_ratio)
+            inner = math.exp(lam) * float(gammaincc(1 + upper, lam)) - math.exp(big_ratio)
             if inner > 0:
                 weight_variance = math.exp(-lam + math.log(lam) + 2.0 * math.log(std) + math.log(inner))
     return lam * mean + sigma * math.sqrt(poisson_variance + weight_variance)

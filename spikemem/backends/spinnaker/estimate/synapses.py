@@ -92,7 +92,7 @@ def _max_per_group(keys: np.ndarray) -> int:
 
 
 def row_synapses(p: ProjectionSynapses, core_atoms: int, mask: np.ndarray) -> int:
-    """Most synapses from one presynaptic neuron onto one postsynaptic core (``mask``ed)."""
+    """Most synapses from one presynaptic neuron onto one postsynaptic core (cores in ``mask``)."""
     if not np.any(mask):
         return 0
     if p.native == "OneToOne":
