@@ -72,7 +72,7 @@ class NumbaBackend(Backend):
 
     Compilation refuses, before drawing any synapse, a network whose tables would not fit in
     the memory available, and every run refuses, before allocating its buffers, a recording that
-    would not (:class:`~spikemem.ir.MemoryBudgetError`; :mod:`.memory`).
+    would not (:class:`~spikemem.ir.MemoryBudgetError`; :mod:`~spikemem.backends.numba.memory`).
     """
 
     name = BACKEND
