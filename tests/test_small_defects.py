@@ -30,7 +30,10 @@ def test_slices_within_the_population_still_work(pop):
 @pytest.mark.parametrize("backend", ["numba", "brian2"])
 def test_compile_names_an_unknown_option(pop, backend):
     network = ir.Network(populations=(pop,), projections=())
-    with pytest.raises(ir.IRValidationError, match=r"invalid option='dtt'; allowed: one of .*\bdt, numerics"):
+    with pytest.raises(
+        ir.IRValidationError,
+        match=r"invalid option='dtt'; allowed: one of .*\bconnectivity, .*\bdt, .*\bnumerics",
+    ):
         spikemem.compile(network, backend=backend, dtt=0.1)
 
 

@@ -300,7 +300,7 @@ class Backend:
         own = {name for name, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
         for name in options:
             if name not in own:
-                allowed = sorted({"dt", "numerics", "seed", "record", "progress"} | own)
+                allowed = sorted({"dt", "numerics", "seed", "record", "progress", "connectivity"} | own)
                 raise IRValidationError(
                     f"compile for backend {self.name!r}", "option", name, "one of " + ", ".join(allowed)
                 )
