@@ -44,3 +44,24 @@ def summary_lines() -> list[str]:
             f"{target}: {ok + clear + other} cases, {clear} clear errors, {ok} accepted, {other} other"
         )
     return lines
+
+
+def damaged(data: Any, payload: bytes, *, zero_block: bool = False, insert_max: int = 8) -> bytes:
+    """``payload`` damaged once, as hypothesis's ``data`` draws it: a byte xor-ed with 1..255,
+    the file truncated, 1..``insert_max`` random bytes inserted or (``zero_block``) up to 4 KiB
+    zeroed."""
+    from hypothesis import strategies as st
+
+    damaged_bytes = bytearray(payload)
+    kinds = ["flip", "truncate", "insert"] + (["zero block"] if zero_block else [])
+    kind = data.draw(st.sampled_from(kinds))
+    at = data.draw(st.integers(0, len(damaged_bytes) - 1))
+    if kind == "flip":
+        damaged_bytes[at] ^= data.draw(st.integers(1, 255))
+    elif kind == "truncate":
+        del damaged_bytes[at:]
+    elif kind == "insert":
+        damaged_bytes[at:at] = data.draw(st.binary(min_size=1, max_size=insert_max))
+    else:
+        damaged_bytes[at : at + data.draw(st.integers(1, 4096))] = bytes(min(4096, len(damaged_bytes) - at))
+    return bytes(damaged_bytes)

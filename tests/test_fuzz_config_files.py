@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from fuzzing import expect_clear
+from fuzzing import damaged, expect_clear
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,17 +60,8 @@ def test_fuzz_one_value_replaced(tmp_path, data):
 @given(data=st.data())
 def test_fuzz_byte_damage(tmp_path, data):
     source = data.draw(st.sampled_from(EXAMPLES))
-    payload = bytearray(source.read_bytes())
-    at = data.draw(st.integers(0, len(payload) - 1))
-    kind = data.draw(st.sampled_from(["flip", "truncate", "insert"]))
-    if kind == "flip":
-        payload[at] ^= 1 << data.draw(st.integers(0, 7))
-    elif kind == "truncate":
-        del payload[at:]
-    else:
-        payload[at:at] = data.draw(st.binary(min_size=1, max_size=8))
     path = tmp_path / "fuzz.toml"
-    path.write_bytes(bytes(payload))
+    path.write_bytes(damaged(data, source.read_bytes()))
     expect_clear("load_config (damaged bytes)", lambda: load_config(path), (ir.IRValidationError,))
 
 

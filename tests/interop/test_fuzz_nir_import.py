@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 nir = pytest.importorskip("nir", reason="NIR import needs the optional 'nir' package")
 
-from fuzzing import expect_clear  # noqa: E402
+from fuzzing import damaged, expect_clear  # noqa: E402
 
 from spikemem import ir  # noqa: E402
 from spikemem.interop.nir import from_nir, read_nir, write_nir  # noqa: E402
@@ -41,17 +41,8 @@ def graph(tmp_path_factory):
 @FUZZ
 @given(data=st.data())
 def test_fuzz_byte_damage(nir_bytes, tmp_path, data):
-    payload = bytearray(nir_bytes)
-    at = data.draw(st.integers(0, len(payload) - 1))
-    kind = data.draw(st.sampled_from(["flip", "truncate", "insert"]))
-    if kind == "flip":
-        payload[at] ^= 1 << data.draw(st.integers(0, 7))
-    elif kind == "truncate":
-        del payload[at:]
-    else:
-        payload[at:at] = data.draw(st.binary(min_size=1, max_size=8))
     path = tmp_path / "damaged.nir"
-    path.write_bytes(bytes(payload))
+    path.write_bytes(damaged(data, nir_bytes))
     expect_clear("NIR import (damaged bytes)", lambda: read_nir(path), CLEAR)
 
 

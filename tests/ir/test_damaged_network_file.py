@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fuzzing import expect_clear
+from fuzzing import damaged, expect_clear
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,16 +82,7 @@ def test_missing_file_is_file_not_found(tmp_path):
 def test_fuzz_byte_damage_of_the_json_and_npz(saved, tmp_path, data):
     path = _copy(saved, tmp_path)
     target = data.draw(st.sampled_from([path, path.with_suffix(".npz")]))
-    payload = bytearray(target.read_bytes())
-    kind = data.draw(st.sampled_from(["flip", "truncate", "insert"]))
-    at = data.draw(st.integers(0, len(payload) - 1))
-    if kind == "flip":
-        payload[at] ^= data.draw(st.integers(1, 255))
-    elif kind == "truncate":
-        del payload[at:]
-    else:
-        payload[at:at] = data.draw(st.binary(min_size=1, max_size=8))
-    target.write_bytes(bytes(payload))
+    target.write_bytes(damaged(data, target.read_bytes()))
     loaded = expect_clear("Network.load (damaged bytes)", lambda: ir.Network.load(path), CLEAR)
     if isinstance(loaded, ir.Network):  # the damage hit something harmless (whitespace, indentation)
         assert loaded == every_node_network(), "a damaged file loaded as another network"

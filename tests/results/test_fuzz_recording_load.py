@@ -9,7 +9,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from fuzzing import expect_clear
+from fuzzing import damaged, expect_clear
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,19 +37,8 @@ def _load_checked(path: Path, expected: Recording, target: str) -> None:
 @given(data=st.data())
 def test_fuzz_byte_damage(saved, tmp_path, data):
     source, expected = saved
-    payload = bytearray(source.read_bytes())
-    kind = data.draw(st.sampled_from(["flip", "truncate", "insert", "zero block"]))
-    at = data.draw(st.integers(0, len(payload) - 1))
-    if kind == "flip":
-        payload[at] ^= 1 << data.draw(st.integers(0, 7))
-    elif kind == "truncate":
-        del payload[at:]
-    elif kind == "insert":
-        payload[at:at] = data.draw(st.binary(min_size=1, max_size=16))
-    else:
-        payload[at : at + data.draw(st.integers(1, 4096))] = bytes(min(4096, len(payload) - at))
     path = tmp_path / "damaged.h5"
-    path.write_bytes(bytes(payload))
+    path.write_bytes(damaged(data, source.read_bytes(), zero_block=True, insert_max=16))
     _load_checked(path, expected, "Recording.load (damaged bytes)")
 
 
