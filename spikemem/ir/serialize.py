@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
 import json
 import os
-import tempfile
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -282,32 +284,52 @@ def current_umask() -> int:
     return mask
 
 
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` via a temporary file and ``os.replace``.
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` for a writer that needs a file name; on success it is
+    fsynced and renamed over ``path`` (``os.replace``), on any error removed.
 
-    The temporary file (``.<name>.<pid>.<random>.tmp`` beside the target) is flushed, fsynced
-    and given the mode a plain ``open`` would (``0o666`` less the umask; ``mkstemp`` alone gives
-    ``0o600``) before the rename. A crash leaves the previous target intact; the temporary file
-    it may leave names the process that wrote it (``spikemem.atomicio.stale_temp_files``).
+    The temporary file (``.<name>.<pid>.<random>.tmp``) is created empty, with the mode a plain
+    ``open`` would give (``0o666`` less the umask; ``mkstemp`` alone gives ``0o600``). A crash
+    leaves the previous target intact; the temporary file it may leave names the process that
+    wrote it (``spikemem.atomicio.stale_temp_files``). Errors creating it name ``path``.
     """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX)
+        tmp = _create_temporary(path)
     except OSError as error:  # name the target, not the temporary file
         raise type(error)(error.errno, error.strerror, str(path)) from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            if hasattr(os, "fchmod"):  # POSIX
-                os.fchmod(handle.fileno(), 0o666 & ~current_umask())
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _create_temporary(path: Path) -> Path:
+    """Create ``.<name>.<pid>.<8 hex digits>.tmp`` beside ``path``, empty, mode ``0o666`` less
+    the umask (``os.open`` applies it, as a plain ``open`` would)."""
+    while True:
+        candidate = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return candidate
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` atomically (:func:`atomic_path`)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(payload)
 
 
 def dumps_with_arrays(data: dict) -> tuple[bytes, bytes]:

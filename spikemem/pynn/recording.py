@@ -22,7 +22,6 @@ ending at ``t``), every ``sampling_interval`` from 0 to before the segment's end
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..ir.errors import IRValidationError
+from ..ir.serialize import atomic_path
 from ..results.neo_bridge import _import_neo
 from ..results.traces import STATE_UNITS
 
@@ -294,20 +294,10 @@ def write_block(block: Any, io: Any) -> None:
         raise IRValidationError(
             "write_data", "io", str(io), "a Neo IO object or a .pkl, .h5, .nix or .mat file name"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp" + suffix)
-    os.close(handle)
-    os.unlink(temporary)
-    try:
-        writer = (
-            writers[suffix](temporary, mode="ow")
-            if writers[suffix] is neo.io.NixIO
-            else writers[suffix](temporary)
+    with atomic_path(path) as temporary:
+        writer = writers[suffix](
+            str(temporary), **({"mode": "ow"} if writers[suffix] is neo.io.NixIO else {})
         )
         writer.write_block(block)
         if hasattr(writer, "close"):
             writer.close()
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)

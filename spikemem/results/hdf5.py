@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +40,7 @@ from typing import Any, TypeVar
 import h5py
 import numpy as np
 
+from ..ir.serialize import atomic_path
 from .traces import STATE_UNITS, PhaseInfo, SpikeTrains, StateTrace
 
 __all__ = [
@@ -58,7 +58,6 @@ T = TypeVar("T")
 FORMAT = "spikemem.recording"
 VERSION = 2
 """Version 2 adds the root attribute ``checksum``; version 1 files load unverified."""
-_TEMP_SUFFIX = ".tmp"
 _ROOT_ATTRS = ("format", "version", "dt", "meta", "populations")
 
 
@@ -127,8 +126,9 @@ def save(recording: Any, path: str | os.PathLike, *, compression: str | None = N
     compression : {None, "gzip", "lzf"}
         Compression of the non-empty datasets (none by default: fastest to write).
 
-    The data go to a hidden temporary file next to the target (``.<name>.<random>.tmp``), which
-    is flushed and fsynced, then renamed over the target; the directory is fsynced afterwards.
+    The data go to a hidden temporary file next to the target (``.<name>.<pid>.<random>.tmp``,
+    :func:`~spikemem.ir.serialize.atomic_path`), which is flushed and fsynced, then renamed over
+    the target; the directory is fsynced afterwards.
     If the process dies before the rename, the target is untouched (a temporary file may be left
     behind; it is never read as the result).
     """
@@ -138,43 +138,11 @@ def save(recording: Any, path: str | os.PathLike, *, compression: str | None = N
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise FileNotFoundError(f"{target}: directory {directory} does not exist")
-    temp = _create_temp(directory, target.name)
-    try:
+    with atomic_path(target) as temp:
         with h5py.File(temp, "w", track_order=True) as file:
             _write(file, recording, compression)
             file.flush()
-        _fsync_path(temp)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
     _fsync_directory(directory)
-
-
-def _create_temp(directory: Path, name: str) -> Path:
-    """Create an empty temporary file (permissions follow the umask, like a normal file)."""
-    for _ in range(100):
-        candidate = directory / f".{name}.{os.getpid()}.{secrets.token_hex(4)}{_TEMP_SUFFIX}"
-        try:
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        except OSError as error:  # name the target, not the temporary file
-            raise type(error)(error.errno, error.strerror, str(directory / name)) from None
-        os.close(fd)
-        return candidate
-    raise FileExistsError(f"could not create a temporary file in {directory}")  # pragma: no cover
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _fsync_directory(directory: Path) -> None:
