@@ -29,6 +29,24 @@ def _neuron_tuple(layout: Any) -> tuple:
     return (n.P22, n.c0, n.P21e, n.P21i, n.P11e, n.P11i, n.scale_e, n.scale_i, n.jump, n.v_thresh, n.v_reset, n.nref)
 
 
+def _stdp_state(layout: Any) -> tuple[tuple, tuple]:
+    """Fresh STDP state: the traces ``(x_excl, x_last, y_excl, y_last)``, one row per plastic
+    projection (at least one), and the arrival history ``(ids per step, count per step)``."""
+    plastic, n_total = layout.plastic, layout.n_total
+    rows = max(len(plastic.names), 1)
+    traces = tuple(
+        arr for _ in range(2) for arr in (np.zeros((rows, n_total)), np.full((rows, n_total), -1, np.int64))
+    )
+    hist = (np.zeros((plastic.history, n_total), dtype=np.int64), np.zeros(plastic.history, dtype=np.int64))
+    return traces, hist
+
+
+def _plastic_index(plastic: Any) -> tuple:
+    """The kernel's plastic-synapse index: by pre (ptr, synapse, post) then by post."""
+    by_pre = (plastic.pre_ptr, plastic.pre_syn, plastic.pre_other)
+    return (*by_pre, plastic.post_ptr, plastic.post_syn, plastic.post_other)
+
+
 STATE_VARIABLES = ("v", "isyn_exc", "isyn_inh")
 """The sampled variables, in the order of the kernel's ``record`` tuple."""
 
@@ -89,19 +107,15 @@ def execute(runnable: Any, schedule: Schedule) -> Recording:
     n_steps = int(starts[-1])
     check_run_memory(runnable, schedule)
     src_steps, src_ids = source_spikes(runnable.network, schedule, layout, runnable.seed)
-    n_total = layout.n_total
     syn = layout.synapses
     plastic = layout.plastic
     n_plastic = len(plastic.names)
     weight = syn.weight.copy() if n_plastic else syn.weight  # only plasticity changes weights
     ring = np.zeros((syn.max_delay + 1, 2 * layout.n_dynamic))
     state = _state_arrays(layout)
-    traces = tuple(
-        arr for _ in range(2) for arr in (np.zeros((max(n_plastic, 1), n_total)), np.full((max(n_plastic, 1), n_total), -1, np.int64))
-    )
+    traces, hist = _stdp_state(layout)
     enabled = np.zeros(n_plastic, dtype=np.int64)
-    hist = (np.zeros((plastic.history, n_total), dtype=np.int64), np.zeros(plastic.history, dtype=np.int64))
-    plastic_idx = (plastic.pre_ptr, plastic.pre_syn, plastic.pre_other, plastic.post_ptr, plastic.post_syn, plastic.post_other)
+    plastic_idx = _plastic_index(plastic)
     board_readout = runnable.record.weight_readout == "board"
     board = weight.copy() if board_readout and n_plastic else np.zeros(0)  # deferred read-back
     record, spans = _state_record(runnable, n_steps)

@@ -28,7 +28,14 @@ from ...ir.errors import IRValidationError
 from ...ir.network import Network
 from ...lowering.neurons import neuron_table
 from . import parallel
-from .runner import _dendrite_arrays, _neuron_tuple, _state_arrays, _step_loop
+from .runner import (
+    _dendrite_arrays,
+    _neuron_tuple,
+    _plastic_index,
+    _state_arrays,
+    _stdp_state,
+    _step_loop,
+)
 
 __all__ = ["Advance", "NumbaSession"]
 
@@ -78,18 +85,8 @@ class NumbaSession:
         self.weight = syn.weight.copy()
         self.ring = np.zeros((syn.max_delay + 1, 2 * layout.n_dynamic))
         self.state = _state_arrays(layout)
-        plastic = layout.plastic
-        n_rows, n_total = max(len(plastic.names), 1), layout.n_total
-        self.traces = tuple(
-            arr
-            for _ in range(2)
-            for arr in (np.zeros((n_rows, n_total)), np.full((n_rows, n_total), -1, np.int64))
-        )
-        self.enabled = np.ones(len(plastic.names), dtype=np.int64)
-        self.hist = (
-            np.zeros((plastic.history, n_total), dtype=np.int64),
-            np.zeros(plastic.history, dtype=np.int64),
-        )
+        self.traces, self.hist = _stdp_state(layout)
+        self.enabled = np.ones(len(layout.plastic.names), dtype=np.int64)
         self.dendrites = _dendrite_arrays(layout.dendrites)
         self._loop, self.threads = _step_loop(layout, runnable.threads, self.ring.shape[1])
 
@@ -239,14 +236,7 @@ class NumbaSession:
         keep = np.ones(self.layout.n_total, dtype=np.uint8)  # every neuron's spikes
         n_spikes = n_samples = 0
         syn, plastic = self.layout.synapses, self.layout.plastic
-        plastic_idx = (
-            plastic.pre_ptr,
-            plastic.pre_syn,
-            plastic.pre_other,
-            plastic.post_ptr,
-            plastic.post_syn,
-            plastic.post_other,
-        )
+        plastic_idx = _plastic_index(plastic)
         neurons = _neuron_tuple(self.layout)
         segmentation = (self.layout.neurons.segments, self.layout.neurons.seg_params)
         t = begin
